@@ -1,0 +1,64 @@
+// Neural-network kernels: layers, activations, normalisation and losses (functional form).
+#include "shim.h"
+
+GCT_EXPORT gct_tensor gct_linear(gct_tensor input, gct_tensor weight, gct_tensor bias) {
+    GCT_TENSOR(return at::linear(gct::T(input), gct::T(weight), gct::opt(bias)));
+}
+
+GCT_EXPORT gct_tensor gct_conv2d(gct_tensor input, gct_tensor weight, gct_tensor bias, const int64_t* stride,
+                                 const int64_t* padding, const int64_t* dilation, int64_t groups) {
+    GCT_TENSOR(return at::conv2d(gct::T(input), gct::T(weight), gct::opt(bias), gct::ints(stride, 2),
+                                 gct::ints(padding, 2), gct::ints(dilation, 2), groups));
+}
+
+GCT_EXPORT gct_tensor gct_conv_transpose2d(gct_tensor input, gct_tensor weight, gct_tensor bias, const int64_t* stride,
+                                           const int64_t* padding, const int64_t* output_padding, int64_t groups,
+                                           const int64_t* dilation) {
+    GCT_TENSOR(return at::conv_transpose2d(gct::T(input), gct::T(weight), gct::opt(bias), gct::ints(stride, 2),
+                                           gct::ints(padding, 2), gct::ints(output_padding, 2), groups,
+                                           gct::ints(dilation, 2)));
+}
+
+GCT_EXPORT gct_tensor gct_batch_norm(gct_tensor input, gct_tensor weight, gct_tensor bias, gct_tensor running_mean,
+                                     gct_tensor running_var, int training, double momentum, double eps) {
+    GCT_TENSOR(return at::batch_norm(gct::T(input), gct::opt(weight), gct::opt(bias), gct::opt(running_mean),
+                                     gct::opt(running_var), training != 0, momentum, eps, /*cudnn_enabled=*/true));
+}
+
+GCT_EXPORT gct_tensor gct_embedding(gct_tensor weight, gct_tensor indices, int64_t padding_idx) {
+    GCT_TENSOR(return at::embedding(gct::T(weight), gct::T(indices), padding_idx));
+}
+
+// Dropout with an explicit generator so runs are reproducible: mask ~ Bernoulli(1-p), scaled by 1/(1-p).
+GCT_EXPORT gct_tensor gct_dropout(gct_tensor input, double p, int training, gct_generator generator) {
+    GCT_TENSOR(
+        auto& x = gct::T(input);
+        if (p < 0.0 || p > 1.0) throw std::invalid_argument("dropout probability must be in [0, 1], got " + std::to_string(p));
+        if (training == 0 || p == 0.0) return x;
+        if (p == 1.0) return x * 0.0;
+        auto mask = at::empty_like(x, at::MemoryFormat::Contiguous).bernoulli_(1.0 - p, gct::opt(generator));
+        return x * mask.div_(1.0 - p);
+    );
+}
+
+GCT_EXPORT gct_tensor gct_relu(gct_tensor a) { GCT_TENSOR(return at::relu(gct::T(a))); }
+GCT_EXPORT gct_tensor gct_leaky_relu(gct_tensor a, double slope) { GCT_TENSOR(return at::leaky_relu(gct::T(a), slope)); }
+GCT_EXPORT gct_tensor gct_tanh(gct_tensor a) { GCT_TENSOR(return at::tanh(gct::T(a))); }
+GCT_EXPORT gct_tensor gct_sigmoid(gct_tensor a) { GCT_TENSOR(return at::sigmoid(gct::T(a))); }
+
+// reduction: 0 none, 1 mean, 2 sum (at::Reduction::Reduction).
+GCT_EXPORT gct_tensor gct_binary_cross_entropy_with_logits(gct_tensor input, gct_tensor target, gct_tensor weight,
+                                                           gct_tensor pos_weight, int64_t reduction) {
+    GCT_TENSOR(return at::binary_cross_entropy_with_logits(gct::T(input), gct::T(target), gct::opt(weight),
+                                                           gct::opt(pos_weight), reduction));
+}
+
+GCT_EXPORT gct_tensor gct_mse_loss(gct_tensor input, gct_tensor target, int64_t reduction) {
+    GCT_TENSOR(return at::mse_loss(gct::T(input), gct::T(target), reduction));
+}
+
+GCT_EXPORT gct_tensor gct_cross_entropy(gct_tensor input, gct_tensor target, gct_tensor weight, int64_t reduction,
+                                        int64_t ignore_index, double label_smoothing) {
+    GCT_TENSOR(return at::cross_entropy_loss(gct::T(input), gct::T(target), gct::opt(weight), reduction, ignore_index,
+                                             label_smoothing));
+}
