@@ -6,8 +6,8 @@
         GCT_TENSOR(auto& a = gct::T(a_); auto& b = gct::T(b_); return expr); \
     }
 #define GCT_SCALAR(name, expr)                                          \
-    GCT_EXPORT gct_tensor gct_##name(gct_tensor a_, double s) {         \
-        GCT_TENSOR(auto& a = gct::T(a_); return expr);                  \
+    GCT_EXPORT gct_tensor gct_##name(gct_tensor a_, double s_) {        \
+        GCT_TENSOR(auto& a = gct::T(a_); auto s = gct::scalar_for(a, s_); return expr); \
     }
 #define GCT_UNARY(name, expr)                                           \
     GCT_EXPORT gct_tensor gct_##name(gct_tensor a_) {                   \
@@ -18,8 +18,8 @@
         GCT_STATUS(auto& a = gct::T(a_); auto& b = gct::T(b_); expr);   \
     }
 #define GCT_INPLACE_SCALAR(name, expr)                                  \
-    GCT_EXPORT int gct_##name(gct_tensor a_, double s) {                \
-        GCT_STATUS(auto& a = gct::T(a_); expr);                         \
+    GCT_EXPORT int gct_##name(gct_tensor a_, double s_) {               \
+        GCT_STATUS(auto& a = gct::T(a_); auto s = gct::scalar_for(a, s_); expr); \
     }
 
 GCT_EXPORT gct_tensor gct_add(gct_tensor a, gct_tensor b, double alpha) { GCT_TENSOR(return at::add(gct::T(a), gct::T(b), alpha)); }

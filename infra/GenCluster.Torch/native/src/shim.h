@@ -56,6 +56,15 @@ inline at::Tensor leaf(at::Tensor tensor, bool requires_grad) {
     return tensor;
 }
 
+// Scalars cross the ABI as double; an integral value meant for an integer tensor must stay an
+// integer Scalar, or type promotion turns `long_tensor += 1` into a float result and fails.
+inline at::Scalar scalar_for(const at::Tensor& tensor, double value) {
+    if (!at::isFloatingType(tensor.scalar_type()) && value == static_cast<double>(static_cast<int64_t>(value))) {
+        return at::Scalar(static_cast<int64_t>(value));
+    }
+    return at::Scalar(value);
+}
+
 inline gct_tensor wrap(at::Tensor tensor) { return new at::Tensor(std::move(tensor)); }
 
 template <typename F>

@@ -1,0 +1,6 @@
+using System.CommandLine;
+using GenCluster.Cli.Commands;
+
+var root = new RootCommand("GenCluster: train deep generative models on a cluster of workers, and share the generators.");
+root.Subcommands.Add(TrainLocalCommand.Create());
+return await root.Parse(args).InvokeAsync();

@@ -1,0 +1,147 @@
+using GenCluster.Torch;
+using GenCluster.Torch.Modules;
+using static GenCluster.Torch.torch;
+
+namespace GenCluster.Training.Gan;
+
+/// <summary>Losses of the discriminator phase of one GAN step.</summary>
+/// <param name="Loss">errD = BCE(D(x), 1) + BCE(D(G(z)), 0).</param>
+/// <param name="RealScore">Mean D(x) after the sigmoid.</param>
+/// <param name="FakeScore">Mean D(G(z)) after the sigmoid, before D's update.</param>
+public readonly record struct DiscriminatorPhase(float Loss, float RealScore, float FakeScore);
+
+/// <summary>Losses of the generator phase of one GAN step.</summary>
+/// <param name="Loss">errG = BCE(D(G(z)), 1) through the updated discriminator.</param>
+/// <param name="FakeScore">Mean D(G(z)) after the sigmoid, after D's update.</param>
+public readonly record struct GeneratorPhase(float Loss, float FakeScore);
+
+/// <summary>
+/// The gradient half of a DCGAN step (pytorch/examples <c>dcgan/main.py</c>), split into two phases
+/// so the optimizer update in between can be local or distributed:
+/// <list type="number">
+/// <item><see cref="DiscriminatorBackward"/>: D's gradients of BCE(D(x),1) + BCE(D(G(z).detach()),0) land in D's flat gradient buffer.</item>
+/// <item>The caller updates D's parameters (an optimizer, or reduce-scatter/all-gather across workers).</item>
+/// <item><see cref="GeneratorBackward"/>: G's gradients of BCE(D(G(z)),1) through the updated D land in G's flat buffer.</item>
+/// <item>The caller updates G.</item>
+/// </list>
+/// </summary>
+/// <remarks>
+/// All tensors live on the calling thread's dispose scopes; call both phases from one thread.
+/// D's parameters are frozen during the generator phase: the reference computes D's weight
+/// gradients there only to discard them, so skipping them changes no result and saves time.
+/// </remarks>
+public sealed class GanStep : IDisposable
+{
+    private readonly Module _generator;
+    private readonly Module _discriminator;
+    private readonly BCEWithLogitsLoss _criterion = nn.BCEWithLogitsLoss();
+    private Tensor? _fake;
+    private Tensor? _realLabels;
+    private Tensor? _fakeLabels;
+
+    public GanStep(Module generator, Module discriminator)
+    {
+        _generator = generator ?? throw new ArgumentNullException(nameof(generator));
+        _discriminator = discriminator ?? throw new ArgumentNullException(nameof(discriminator));
+        GeneratorBuffer = ParameterBuffer.Flatten(generator);
+        DiscriminatorBuffer = ParameterBuffer.Flatten(discriminator);
+    }
+
+    /// <summary>G's flat parameters and gradients.</summary>
+    public ParameterBuffer GeneratorBuffer { get; }
+
+    /// <summary>D's flat parameters and gradients.</summary>
+    public ParameterBuffer DiscriminatorBuffer { get; }
+
+    /// <summary>Phase 1: computes D's gradients on a real batch and fakes generated from <paramref name="noise"/>.</summary>
+    /// <param name="real">N×C×H×W images in [-1, 1].</param>
+    /// <param name="noise">N×nz×1×1 latent vectors.</param>
+    public DiscriminatorPhase DiscriminatorBackward(Tensor real, Tensor noise)
+    {
+        ArgumentNullException.ThrowIfNull(real);
+        ArgumentNullException.ThrowIfNull(noise);
+        var batch = real.size(0);
+        if (noise.size(0) != batch)
+        {
+            throw new ArgumentException($"noise batch {noise.size(0)} differs from real batch {batch}", nameof(noise));
+        }
+
+        ReleaseFake();
+        EnsureLabels(batch);
+        DiscriminatorBuffer.zero_grad();
+        using var scope = NewDisposeScope();
+
+        var realLogits = _discriminator.forward(real);
+        var errReal = _criterion.forward(realLogits, _realLabels!);
+        errReal.backward();
+
+        _fake = _generator.forward(noise).DetachFromDisposeScope();
+        var fakeLogits = _discriminator.forward(_fake.detach());
+        var errFake = _criterion.forward(fakeLogits, _fakeLabels!);
+        errFake.backward();
+
+        return new DiscriminatorPhase(
+            errReal.item<float>() + errFake.item<float>(),
+            realLogits.sigmoid().mean().item<float>(),
+            fakeLogits.sigmoid().mean().item<float>());
+    }
+
+    /// <summary>Phase 2: computes G's gradients through the (by now updated) discriminator.</summary>
+    /// <exception cref="InvalidOperationException">Phase 1 has not run since the last phase 2.</exception>
+    public GeneratorPhase GeneratorBackward()
+    {
+        var fake = _fake ?? throw new InvalidOperationException("GeneratorBackward needs DiscriminatorBackward first");
+        GeneratorBuffer.zero_grad();
+        using var scope = NewDisposeScope();
+        SetRequiresGrad(_discriminator, false);
+        try
+        {
+            var logits = _discriminator.forward(fake);
+            var errG = _criterion.forward(logits, _realLabels!);
+            errG.backward();
+            return new GeneratorPhase(errG.item<float>(), logits.sigmoid().mean().item<float>());
+        }
+        finally
+        {
+            SetRequiresGrad(_discriminator, true);
+            ReleaseFake();
+        }
+    }
+
+    /// <inheritdoc />
+    public void Dispose()
+    {
+        ReleaseFake();
+        _realLabels?.Dispose();
+        _fakeLabels?.Dispose();
+        GeneratorBuffer.Dispose();
+        DiscriminatorBuffer.Dispose();
+    }
+
+    private void EnsureLabels(long batch)
+    {
+        if (_realLabels is not null && _realLabels.size(0) == batch)
+        {
+            return;
+        }
+
+        _realLabels?.Dispose();
+        _fakeLabels?.Dispose();
+        _realLabels = ones([batch]).DetachFromDisposeScope();
+        _fakeLabels = zeros([batch]).DetachFromDisposeScope();
+    }
+
+    private void ReleaseFake()
+    {
+        _fake?.Dispose();
+        _fake = null;
+    }
+
+    private static void SetRequiresGrad(Module module, bool value)
+    {
+        foreach (var p in module.parameters())
+        {
+            p.requires_grad = value;
+        }
+    }
+}
