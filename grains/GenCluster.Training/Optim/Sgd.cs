@@ -93,7 +93,7 @@ public sealed class Sgd : IFlatOptimizer
             else
             {
                 TensorPrimitives.Multiply(b, momentum, b);
-                TensorPrimitives.MultiplyAdd(g, 1 - (float)_options.Dampening, b, b);
+                TensorPrimitives.MultiplyAdd(g, (float)(1 - _options.Dampening), b, b);
             }
 
             if (_options.Nesterov)
