@@ -105,8 +105,8 @@ public static class SafeTensors
     /// <summary>Reads every tensor from a stream.</summary>
     public static (Dictionary<string, Tensor> Tensors, Dictionary<string, string> Metadata) Read(Stream stream, string sourceName = "stream")
     {
-        Span<byte> lengthBytes = stackalloc byte[8];
-        stream.ReadExactly(lengthBytes);
+        var lengthBytes = new byte[8];
+        ReadExactly(stream, lengthBytes, sourceName); // a file shorter than the prefix is truncated, not an I/O failure
         var headerLength = BinaryPrimitives.ReadUInt64LittleEndian(lengthBytes);
         if (headerLength == 0 || headerLength > MaxHeaderBytes)
         {
@@ -130,6 +130,12 @@ public static class SafeTensors
                     }
 
                     continue;
+                }
+
+                if (entries.Any(e => e.Name == property.Name))
+                {
+                    // JSON parsers keep the last duplicate; the first tensor would be silently dropped.
+                    throw new InvalidDataException($"{sourceName}: tensor '{property.Name}' appears twice in the header");
                 }
 
                 var type = ParseDtype(property.Value.GetProperty("dtype").GetString(), sourceName, property.Name);

@@ -88,10 +88,12 @@ public sealed class ParameterBuffer : IDisposable
             {
                 var p = named[i].Tensor;
                 var slot = layout[i];
-                using var dataView = flatParameters.narrow(0, slot.Offset, slot.Length).view(slot.Shape);
+                using var dataSlice = flatParameters.narrow(0, slot.Offset, slot.Length);
+                using var dataView = dataSlice.view(slot.Shape);
                 dataView.copy_(p);
                 p.set_data(dataView);
-                using var gradView = flatGradients.narrow(0, slot.Offset, slot.Length).view(slot.Shape);
+                using var gradSlice = flatGradients.narrow(0, slot.Offset, slot.Length);
+                using var gradView = gradSlice.view(slot.Shape);
                 p.grad = gradView;
             }
         }

@@ -22,8 +22,14 @@
         GCT_STATUS(auto& a = gct::T(a_); auto s = gct::scalar_for(a, s_); expr); \
     }
 
-GCT_EXPORT gct_tensor gct_add(gct_tensor a, gct_tensor b, double alpha) { GCT_TENSOR(return at::add(gct::T(a), gct::T(b), alpha)); }
-GCT_EXPORT gct_tensor gct_sub(gct_tensor a, gct_tensor b, double alpha) { GCT_TENSOR(return at::sub(gct::T(a), gct::T(b), alpha)); }
+// alpha goes through scalar_for too: ATen rejects a floating-point alpha for integral tensors
+// ("argument alpha must not be a floating point number"), which broke every int64 add/sub.
+GCT_EXPORT gct_tensor gct_add(gct_tensor a_, gct_tensor b_, double alpha) {
+    GCT_TENSOR(auto& a = gct::T(a_); return at::add(a, gct::T(b_), gct::scalar_for(a, alpha)));
+}
+GCT_EXPORT gct_tensor gct_sub(gct_tensor a_, gct_tensor b_, double alpha) {
+    GCT_TENSOR(auto& a = gct::T(a_); return at::sub(a, gct::T(b_), gct::scalar_for(a, alpha)));
+}
 GCT_BINARY(mul, at::mul(a, b))
 GCT_BINARY(div, at::div(a, b))
 GCT_BINARY(pow, at::pow(a, b))
@@ -61,7 +67,9 @@ GCT_EXPORT gct_tensor gct_where(gct_tensor condition, gct_tensor a, gct_tensor b
     GCT_TENSOR(return at::where(gct::T(condition), gct::T(a), gct::T(b)));
 }
 
-GCT_EXPORT int gct_add_(gct_tensor a, gct_tensor b, double alpha) { GCT_STATUS(gct::T(a).add_(gct::T(b), alpha)); }
+GCT_EXPORT int gct_add_(gct_tensor a_, gct_tensor b_, double alpha) {
+    GCT_STATUS(auto& a = gct::T(a_); a.add_(gct::T(b_), gct::scalar_for(a, alpha)));
+}
 GCT_INPLACE_BINARY(mul_, a.mul_(b))
 GCT_INPLACE_BINARY(copy_, a.copy_(b))
 GCT_INPLACE_SCALAR(add_scalar_, a.add_(s))
