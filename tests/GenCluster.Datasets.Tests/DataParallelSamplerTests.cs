@@ -133,7 +133,7 @@ public sealed class DataParallelSamplerTests
     [Fact]
     public void Permutation_matches_an_independent_python_implementation()
     {
-        int[] expected = PythonReference.Run(ReferenceAlgorithms.Python, "permutation", "1000", "42", "3")[0]
+        int[] expected = PythonPeer.RunInline(ReferenceAlgorithms.Python, "permutation", "1000", "42", "3")[0]
             .Split(' ').Select(int.Parse).ToArray();
 
         var sampler = new DataParallelSampler(1000, 100, seed: 42);

@@ -3,7 +3,7 @@ namespace GenCluster.Datasets.Tests;
 /// <summary>Loader behaviour on small synthetic IDX files and missing ones.</summary>
 public sealed class FashionMnistLoaderTests : IDisposable
 {
-    private readonly TempDirectory _temp = new();
+    private readonly TemporaryDirectory _temp = new();
 
     public void Dispose() => _temp.Dispose();
 

@@ -56,7 +56,7 @@ public sealed class FashionMnistRealDataTests(FashionMnistFixture data) : IClass
     {
         FashionMnist set = split == FashionMnistSplit.Train ? data.Train : data.Test;
 
-        string[] lines = PythonReference.Run(ReadWithPython, FashionMnist.DefaultDirectory, prefix);
+        string[] lines = PythonPeer.RunInline(ReadWithPython, FashionMnist.DefaultDirectory, prefix);
 
         long[] labelLine = lines[0].Split(' ').Select(s => long.Parse(s, CultureInfo.InvariantCulture)).ToArray();
         long[] imageLine = lines[1].Split(' ').Select(s => long.Parse(s, CultureInfo.InvariantCulture)).ToArray();

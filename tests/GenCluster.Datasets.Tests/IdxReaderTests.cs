@@ -2,7 +2,7 @@ namespace GenCluster.Datasets.Tests;
 
 public sealed class IdxReaderTests : IDisposable
 {
-    private readonly TempDirectory _temp = new();
+    private readonly TemporaryDirectory _temp = new();
 
     public void Dispose() => _temp.Dispose();
 

@@ -86,5 +86,5 @@ internal static class ReferenceAlgorithms
         """;
 
     public static ulong[] Numbers(params string[] arguments) =>
-        PythonReference.Run(Python, arguments).Select(s => ulong.Parse(s, System.Globalization.CultureInfo.InvariantCulture)).ToArray();
+        PythonPeer.RunInline(Python, arguments).Select(s => ulong.Parse(s, System.Globalization.CultureInfo.InvariantCulture)).ToArray();
 }

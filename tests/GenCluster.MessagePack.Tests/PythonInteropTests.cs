@@ -32,7 +32,7 @@ public class PythonInteropTests
             values.Add(generator.Next());
         }
 
-        using var temp = new TempDirectory();
+        using var temp = new TemporaryDirectory();
         var frames = new ArrayBufferWriter<byte>();
         foreach (var value in values)
         {
@@ -40,7 +40,7 @@ public class PythonInteropTests
         }
 
         File.WriteAllBytes(temp.File("ours.bin"), frames.WrittenSpan.ToArray());
-        PythonPeer.Run(PeerTimeout, "decode", temp.File("ours.bin"), temp.File("python.txt"));
+        PythonPeer.Run(PythonPeer.Script("msgpack_peer.py"), PeerTimeout, "decode", temp.File("ours.bin"), temp.File("python.txt"));
         string[] lines = File.ReadAllLines(temp.File("python.txt"));
 
         lines.Should().HaveCount(values.Count);
@@ -78,8 +78,8 @@ public class PythonInteropTests
     public void Values_python_msgpack_encodes_are_decoded_identically_here()
     {
         var stopwatch = Stopwatch.StartNew();
-        using var temp = new TempDirectory();
-        PythonPeer.Run(PeerTimeout, "generate", "12345", Cases.ToString(System.Globalization.CultureInfo.InvariantCulture), temp.File("python.bin"), temp.File("python.txt"));
+        using var temp = new TemporaryDirectory();
+        PythonPeer.Run(PythonPeer.Script("msgpack_peer.py"), PeerTimeout, "generate", "12345", Cases.ToString(System.Globalization.CultureInfo.InvariantCulture), temp.File("python.bin"), temp.File("python.txt"));
         byte[] stream = File.ReadAllBytes(temp.File("python.bin"));
         string[] descriptions = File.ReadAllLines(temp.File("python.txt"));
 

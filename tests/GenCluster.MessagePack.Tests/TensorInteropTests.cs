@@ -19,8 +19,8 @@ public class TensorInteropTests
     [Fact]
     public void Numpy_arrays_packed_by_python_decode_to_the_exact_values()
     {
-        using var temp = new TempDirectory();
-        PythonPeer.Run(PeerTimeout, "tensor-generate", "7", temp.File("tensors.bin"), temp.File("tensors.json"));
+        using var temp = new TemporaryDirectory();
+        PythonPeer.Run(PythonPeer.Script("msgpack_peer.py"), PeerTimeout, "tensor-generate", "7", temp.File("tensors.bin"), temp.File("tensors.json"));
         using var expected = JsonDocument.Parse(File.ReadAllText(temp.File("tensors.json")));
         var input = new ReadOnlySequence<byte>(File.ReadAllBytes(temp.File("tensors.bin")));
         var frames = new FrameReader(int.MaxValue);
@@ -70,7 +70,7 @@ public class TensorInteropTests
     public void Tensors_we_write_are_read_by_numpy_frombuffer_bit_exactly()
     {
         var random = new Random(99);
-        using var temp = new TempDirectory();
+        using var temp = new TemporaryDirectory();
         var frames = new ArrayBufferWriter<byte>();
         using var json = new MemoryStream();
         using (var expected = new Utf8JsonWriter(json))
@@ -108,7 +108,7 @@ public class TensorInteropTests
 
         File.WriteAllBytes(temp.File("ours.bin"), frames.WrittenSpan.ToArray());
         File.WriteAllBytes(temp.File("ours.json"), json.ToArray());
-        string result = PythonPeer.Run(PeerTimeout, "tensor-check", temp.File("ours.bin"), temp.File("ours.json"));
+        string result = PythonPeer.Run(PythonPeer.Script("msgpack_peer.py"), PeerTimeout, "tensor-check", temp.File("ours.bin"), temp.File("ours.json"));
         result.Should().Contain("checked 10 tensors, 0 failures");
         _output.WriteLine(result.Trim());
     }

@@ -17,11 +17,25 @@ public static class PythonPeer
     /// <summary>The path of a peer script by file name, e.g. <c>dcgan_peer.py</c>.</summary>
     public static string Script(string fileName) => Path.Combine(ScriptDirectory, fileName);
 
+    /// <summary>Runs Python <paramref name="source"/> (fed on standard input) and returns its non-empty output lines, trimmed.</summary>
+    /// <remarks>For small reference computations written inside a test; 60 s at most.</remarks>
+    public static string[] RunInline(string source, params string[] arguments) =>
+        Run("-", arguments, TimeSpan.FromSeconds(60), source)
+            .Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
+
+    /// <summary>Runs <paramref name="script"/> with <paramref name="arguments"/> and returns its standard output.</summary>
+    public static string Run(string script, TimeSpan timeout, params string[] arguments) => Run(script, arguments, timeout);
+
     /// <summary>Runs <paramref name="script"/> with <paramref name="arguments"/> and returns its standard output.</summary>
     /// <exception cref="TimeoutException">It ran longer than <paramref name="timeout"/>; the process was killed.</exception>
     /// <exception cref="InvalidOperationException">It exited non-zero; the message carries its standard error.</exception>
     public static string Run(string script, IEnumerable<string> arguments, TimeSpan timeout, string? standardInput = null)
     {
+        if (!File.Exists(Interpreter))
+        {
+            throw new InvalidOperationException($"{Interpreter} is missing: run infra/setup/setup.sh (python3-torch, python3-numpy, python3-msgpack)");
+        }
+
         var start = new ProcessStartInfo(Interpreter)
         {
             RedirectStandardOutput = true,
@@ -29,7 +43,9 @@ public static class PythonPeer
             RedirectStandardInput = standardInput is not null,
             UseShellExecute = false,
         };
+        start.ArgumentList.Add("-B");
         start.ArgumentList.Add(script);
+        start.Environment["PYTHONDONTWRITEBYTECODE"] = "1";
         foreach (var argument in arguments)
         {
             start.ArgumentList.Add(argument);

@@ -52,7 +52,7 @@ public class ModuleTests
             nn.Conv2d(3, 4, 3, bias: false), nn.BatchNorm2d(4), nn.ReLU(), nn.ConvTranspose2d(4, 2, 4, stride: 2, padding: 1),
             nn.Flatten(), nn.Linear(2 * 8 * 8, 5), nn.BatchNorm1d(5), nn.Dropout(0.3), nn.Embedding(7, 3));
         var ours = model.state_dict().Select(p => $"{p.Key} {string.Join(",", p.Value.shape)} {p.Value.dtype.PyTorchName()}").ToArray();
-        var theirs = PythonReference.Run("""
+        var theirs = PythonPeer.RunInline("""
             import torch
             from torch import nn
             m = nn.Sequential(nn.Conv2d(3, 4, 3, bias=False), nn.BatchNorm2d(4), nn.ReLU(), nn.ConvTranspose2d(4, 2, 4, stride=2, padding=1),

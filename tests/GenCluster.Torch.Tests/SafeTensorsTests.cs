@@ -156,7 +156,7 @@ public sealed class SafeTensorsTests : IDisposable
         var path = PathOf("ours.safetensors");
         SafeTensors.Save(state, path, new Dictionary<string, string> { ["written_by"] = "GenCluster" });
 
-        var lines = PythonReference.Run("""
+        var lines = PythonPeer.RunInline("""
             import json, struct, sys
             import numpy as np
             data = open(sys.argv[1], 'rb').read()
@@ -203,7 +203,7 @@ public sealed class SafeTensorsTests : IDisposable
     public void Files_written_by_python_load_with_the_right_values()
     {
         var path = PathOf("numpy.safetensors");
-        PythonReference.Run("""
+        PythonPeer.RunInline("""
             import json, struct, sys
             import numpy as np
             tensors = {
@@ -276,7 +276,7 @@ public sealed class SafeTensorsTests : IDisposable
         SafeTensors.Save(ours.state_dict().Append(new("input", input)), oursPath);
         var theirsPath = PathOf("theirs_model.safetensors");
 
-        var lines = PythonReference.Run("""
+        var lines = PythonPeer.RunInline("""
             import json, struct, sys
             import numpy as np
             import torch

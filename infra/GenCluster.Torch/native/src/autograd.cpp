@@ -27,10 +27,8 @@ GCT_EXPORT gct_tensor gct_grad(gct_tensor a, int32_t* defined) {
         const auto& grad = gct::T(a).grad();
         if (defined != nullptr) *defined = grad.defined() ? 1 : 0;
         return grad.defined() ? gct::wrap(grad) : nullptr;
-    } catch (const c10::Error& e) {
-        gct::set_last_error(e.what_without_backtrace());
-    } catch (const std::exception& e) {
-        gct::set_last_error(e.what());
+    } catch (...) {
+        gct::record_current_exception();
     }
     if (defined != nullptr) *defined = -1;
     return nullptr;

@@ -84,8 +84,8 @@ GCT_EXPORT gct_generator gct_generator_new(uint64_t seed) {
     try {
         auto generator = at::make_generator<at::CPUGeneratorImpl>(seed);
         return new at::Generator(std::move(generator));
-    } catch (const std::exception& e) {
-        gct::set_last_error(e.what());
+    } catch (...) {
+        gct::record_current_exception();
     }
     return nullptr;
 }

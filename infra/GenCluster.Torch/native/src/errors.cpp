@@ -15,6 +15,18 @@ void set_last_error(const char* message) {
     has_error = true;
 }
 
+void record_current_exception() noexcept {
+    try {
+        throw;
+    } catch (const c10::Error& e) {
+        set_last_error(e.what_without_backtrace());
+    } catch (const std::exception& e) {
+        set_last_error(e.what());
+    } catch (...) {
+        set_last_error("unknown native error");
+    }
+}
+
 at::ScalarType scalar_type(int dtype) {
     switch (dtype) {
         case static_cast<int>(at::kByte):

@@ -67,16 +67,15 @@ inline at::Scalar scalar_for(const at::Tensor& tensor, double value) {
 
 inline gct_tensor wrap(at::Tensor tensor) { return new at::Tensor(std::move(tensor)); }
 
+// Stores the message of the exception being handled; call only inside a catch block.
+void record_current_exception() noexcept;
+
 template <typename F>
 gct_tensor guard_tensor(F&& body) noexcept {
     try {
         return wrap(body());
-    } catch (const c10::Error& e) {
-        set_last_error(e.what_without_backtrace());
-    } catch (const std::exception& e) {
-        set_last_error(e.what());
     } catch (...) {
-        set_last_error("unknown native error");
+        record_current_exception();
     }
     return nullptr;
 }
@@ -86,12 +85,8 @@ int guard_status(F&& body) noexcept {
     try {
         body();
         return 0;
-    } catch (const c10::Error& e) {
-        set_last_error(e.what_without_backtrace());
-    } catch (const std::exception& e) {
-        set_last_error(e.what());
     } catch (...) {
-        set_last_error("unknown native error");
+        record_current_exception();
     }
     return -1;
 }
