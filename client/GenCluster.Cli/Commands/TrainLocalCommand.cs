@@ -117,7 +117,7 @@ internal static class TrainLocalCommand
                 var rate = done / Math.Max(1e-9, value.Elapsed.TotalSeconds);
                 var eta = TimeSpan.FromSeconds((value.TotalSteps - done) / Math.Max(1e-9, rate));
                 Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
-                    $"[{done,6}/{value.TotalSteps}] Loss_D: {r.DiscriminatorLoss:F4} Loss_G: {r.GeneratorLoss:F4} D(x): {r.RealScore:F4} D(G(z)): {r.FakeScoreBefore:F4} / {r.FakeScoreAfter:F4}  {rate:F1} steps/s  eta {eta:mm\\:ss}"));
+                    $"[{done,6}/{value.TotalSteps}] Loss_D: {r.DiscriminatorLoss:F4} Loss_G: {r.GeneratorLoss:F4} D(x): {r.RealScore:F4} D(G(z)): {r.FakeScoreBefore:F4} / {r.FakeScoreAfter:F4}  {rate:F1} steps/s  eta {eta:h\\:mm\\:ss}"));
             }
         }
     }
