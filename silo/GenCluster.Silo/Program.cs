@@ -1,0 +1,79 @@
+using System.Net;
+using System.Text.Json;
+using GenCluster.Membership;
+using GenCluster.Runtime.Hosting;
+using GenCluster.Runtime.Persistence;
+using GenCluster.Silo;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Http;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+
+// gencluster-silo [--dev] [--name silo-1] [--port 30001] [--secret S] [--membership-file F] [--storage-dir D]
+//                 [--health-port P] [--grain-assembly A.dll] [--Silo:Devices:0=cpu:0 ...]
+var development = args.Contains("--dev");
+var builder = WebApplication.CreateBuilder(new WebApplicationOptions { Args = args.Where(a => a != "--dev").ToArray(), ContentRootPath = AppContext.BaseDirectory });
+builder.Configuration.AddEnvironmentVariables("GENCLUSTER_");
+builder.Configuration.AddCommandLine(args.Where(a => a != "--dev").ToArray(), SiloHostSettings.Switches.ToDictionary());
+
+SiloHostSettings settings;
+try
+{
+    settings = SiloHostSettings.From(builder.Configuration, development);
+    GrainAssemblyLoader.Load(settings.GrainAssemblies);
+}
+catch (Exception e) when (e is InvalidOperationException or FileNotFoundException or BadImageFormatException)
+{
+    Console.Error.WriteLine($"gencluster-silo: {e.Message}");
+    return 2;
+}
+
+builder.WebHost.ConfigureKestrel(kestrel => kestrel.Listen(settings.Endpoint.Address, settings.HealthPort));
+builder.Services.AddGenClusterSilo(silo =>
+{
+    silo.SiloName = settings.Name;
+    silo.ClusterId = settings.ClusterId;
+    silo.ClusterSecret = settings.ClusterSecret;
+    silo.ListenEndpoint = settings.Endpoint;
+    silo.Devices = settings.Devices.ToList();
+});
+builder.Services.Configure<MembershipOptions>(builder.Configuration.GetSection("Membership"));
+if (settings.MembershipProvider == "file")
+{
+    builder.Services.AddSingleton<IMembershipTable>(provider => new FileMembershipTable(
+        settings.MembershipPath!, provider.GetRequiredService<ILogger<FileMembershipTable>>(), provider.GetRequiredService<TimeProvider>()));
+}
+
+if (settings.StorageProvider == "file")
+{
+    builder.Services.AddFileGrainStorage(settings.StorageDirectory!);
+}
+else
+{
+    builder.Services.AddMemoryGrainStorage();
+}
+
+var app = builder.Build();
+var siloHost = app.Services.GetRequiredService<SiloHost>();
+app.MapGet("/health", () =>
+{
+    var health = siloHost.GetHealth();
+    return Results.Json(health, statusCode: health.IsHealthy ? StatusCodes.Status200OK : StatusCodes.Status503ServiceUnavailable);
+});
+
+// A silo found dead by the cluster must stop (DESIGN §4); the runtime raises it through the host lifetime.
+await app.StartAsync();
+var healthUrl = app.Urls.FirstOrDefault() ?? "(none)";
+Console.WriteLine(JsonSerializer.Serialize(new
+{
+    ready = true,
+    silo = settings.Name,
+    address = siloHost.Address?.ToString(),
+    health = healthUrl + "/health",
+    development,
+}));
+await app.WaitForShutdownAsync();
+return 0;

@@ -1,0 +1,138 @@
+using System.Net;
+using Microsoft.Extensions.Configuration;
+
+namespace GenCluster.Silo;
+
+/// <summary>
+/// The silo's configuration, merged from appsettings.json, <c>GENCLUSTER_</c> environment variables
+/// (<c>GENCLUSTER_Silo__Port=30001</c>) and the command line (<c>--port 30001</c> or <c>--Silo:Port=30001</c>).
+/// </summary>
+internal sealed record SiloHostSettings
+{
+    /// <summary>Short command-line switches and the configuration keys they set.</summary>
+    public static readonly IReadOnlyDictionary<string, string> Switches = new Dictionary<string, string>
+    {
+        ["--name"] = "Silo:Name",
+        ["--cluster-id"] = "Silo:ClusterId",
+        ["--secret"] = "Silo:ClusterSecret",
+        ["--host"] = "Silo:Host",
+        ["--port"] = "Silo:Port",
+        ["--membership-file"] = "Membership:Path",
+        ["--storage-dir"] = "Storage:Directory",
+        ["--health-port"] = "Health:Port",
+        ["--grain-assembly"] = "GrainAssemblies:0",
+    };
+
+    public required string Name { get; init; }
+
+    public required string ClusterId { get; init; }
+
+    public required string? ClusterSecret { get; init; }
+
+    public required IPEndPoint Endpoint { get; init; }
+
+    public required IReadOnlyList<string> Devices { get; init; }
+
+    public required string MembershipProvider { get; init; }
+
+    public required string? MembershipPath { get; init; }
+
+    public required string StorageProvider { get; init; }
+
+    public required string? StorageDirectory { get; init; }
+
+    public required int HealthPort { get; init; }
+
+    public required IReadOnlyList<string> GrainAssemblies { get; init; }
+
+    /// <summary>Reads and validates the settings; every problem is reported with its configuration key.</summary>
+    /// <exception cref="InvalidOperationException">A setting is missing or invalid.</exception>
+    public static SiloHostSettings From(IConfiguration configuration, bool development)
+    {
+        var errors = new List<string>();
+        var host = configuration["Silo:Host"] ?? "127.0.0.1";
+        if (!IPAddress.TryParse(host, out var address))
+        {
+            errors.Add($"Silo:Host: '{host}' is not an IP address");
+        }
+
+        var port = ReadInt(configuration, "Silo:Port", 11111, 0, 65535, errors);
+        var healthPort = ReadInt(configuration, "Health:Port", 0, 0, 65535, errors);
+        var secret = configuration["Silo:ClusterSecret"];
+        if (string.IsNullOrEmpty(secret))
+        {
+            if (development)
+            {
+                secret = "gencluster-dev-secret";
+            }
+            else
+            {
+                errors.Add("Silo:ClusterSecret: required (set --secret, GENCLUSTER_Silo__ClusterSecret, or use --dev)");
+            }
+        }
+
+        var membership = development ? "memory" : (configuration["Membership:Provider"] ?? "memory").ToLowerInvariant();
+        var membershipPath = configuration["Membership:Path"];
+        if (!development && membershipPath is not null && configuration["Membership:Provider"] is null)
+        {
+            membership = "file";
+        }
+
+        if (membership is not ("memory" or "file"))
+        {
+            errors.Add($"Membership:Provider: '{membership}' is not one of memory, file");
+        }
+        else if (membership == "file" && string.IsNullOrEmpty(membershipPath))
+        {
+            errors.Add("Membership:Path: required for the file membership table (--membership-file)");
+        }
+
+        var storageDirectory = configuration["Storage:Directory"];
+        var storage = development ? "memory" : (configuration["Storage:Provider"] ?? (storageDirectory is null ? "memory" : "file")).ToLowerInvariant();
+        if (storage is not ("memory" or "file"))
+        {
+            errors.Add($"Storage:Provider: '{storage}' is not one of memory, file");
+        }
+        else if (storage == "file" && string.IsNullOrEmpty(storageDirectory))
+        {
+            errors.Add("Storage:Directory: required for file grain storage (--storage-dir)");
+        }
+
+        if (errors.Count > 0)
+        {
+            throw new InvalidOperationException("invalid silo configuration:\n  " + string.Join("\n  ", errors));
+        }
+
+        return new SiloHostSettings
+        {
+            Name = configuration["Silo:Name"] ?? "silo",
+            ClusterId = configuration["Silo:ClusterId"] ?? "dev",
+            ClusterSecret = secret,
+            Endpoint = new IPEndPoint(address!, port),
+            Devices = configuration.GetSection("Silo:Devices").Get<string[]>() ?? ["cpu:0"],
+            MembershipProvider = membership,
+            MembershipPath = membershipPath,
+            StorageProvider = storage,
+            StorageDirectory = storageDirectory,
+            HealthPort = healthPort,
+            GrainAssemblies = configuration.GetSection("GrainAssemblies").Get<string[]>() ?? [],
+        };
+    }
+
+    private static int ReadInt(IConfiguration configuration, string key, int fallback, int min, int max, List<string> errors)
+    {
+        var text = configuration[key];
+        if (text is null)
+        {
+            return fallback;
+        }
+
+        if (!int.TryParse(text, System.Globalization.NumberStyles.Integer, System.Globalization.CultureInfo.InvariantCulture, out var value) || value < min || value > max)
+        {
+            errors.Add($"{key}: '{text}' is not a whole number in {min}..{max}");
+            return fallback;
+        }
+
+        return value;
+    }
+}
