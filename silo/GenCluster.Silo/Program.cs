@@ -32,6 +32,12 @@ catch (Exception e) when (e is InvalidOperationException or FileNotFoundExceptio
 }
 
 builder.WebHost.ConfigureKestrel(kestrel => kestrel.Listen(settings.Endpoint.Address, settings.HealthPort));
+if (settings.MembershipProvider == "file")
+{
+    builder.Services.AddSingleton<IMembershipTable>(provider => new FileMembershipTable(
+        settings.MembershipPath!, provider.GetRequiredService<ILogger<FileMembershipTable>>(), provider.GetRequiredService<TimeProvider>()));
+}
+
 builder.Services.AddGenClusterSilo(silo =>
 {
     silo.SiloName = settings.Name;
@@ -41,12 +47,6 @@ builder.Services.AddGenClusterSilo(silo =>
     silo.Devices = settings.Devices.ToList();
 });
 builder.Services.Configure<MembershipOptions>(builder.Configuration.GetSection("Membership"));
-if (settings.MembershipProvider == "file")
-{
-    builder.Services.AddSingleton<IMembershipTable>(provider => new FileMembershipTable(
-        settings.MembershipPath!, provider.GetRequiredService<ILogger<FileMembershipTable>>(), provider.GetRequiredService<TimeProvider>()));
-}
-
 if (settings.StorageProvider == "file")
 {
     builder.Services.AddFileGrainStorage(settings.StorageDirectory!);

@@ -71,12 +71,9 @@ internal sealed record SiloHostSettings
             }
         }
 
-        var membership = development ? "memory" : (configuration["Membership:Provider"] ?? "memory").ToLowerInvariant();
+        // Providers default to "file" when a path is given, else "memory"; --dev forces memory.
         var membershipPath = configuration["Membership:Path"];
-        if (!development && membershipPath is not null && configuration["Membership:Provider"] is null)
-        {
-            membership = "file";
-        }
+        var membership = development ? "memory" : (configuration["Membership:Provider"] ?? (membershipPath is null ? "memory" : "file")).ToLowerInvariant();
 
         if (membership is not ("memory" or "file"))
         {

@@ -1,0 +1,498 @@
+using System.Buffers;
+using System.IO.Pipelines;
+using System.Net;
+using System.Runtime.CompilerServices;
+using GenCluster.MessagePack;
+using Microsoft.AspNetCore.Connections;
+using Microsoft.Extensions.Logging;
+
+namespace GenCluster.Transport;
+
+/// <summary>
+/// An established (authenticated) connection over a <see cref="ConnectionContext"/> — Kestrel's on the server side,
+/// a <see cref="SocketConnection"/> on the client side. One reader loop delivers frames to the handler in order;
+/// senders write whole frames into the output pipe under a lock and flush, and the pipe's pause threshold
+/// (<see cref="TransportOptions.MaxPendingSendBytes"/>) makes the flush wait when the socket cannot keep up.
+/// </summary>
+/// <remarks>
+/// Flushing a pipe is cheap (it only wakes the transport's send loop), and everything flushed while that loop is busy
+/// goes out in its next socket write, so concurrent senders are batched without any timer.
+/// </remarks>
+internal sealed partial class FrameConnection : IFrameConnection
+{
+    // The connection whose handler callback the current async flow is inside of: disposing that connection from its
+    // own callback must not wait for the close, which cannot finish before the callback returns.
+    private static readonly AsyncLocal<FrameConnection?> CurrentCallbackConnection = new();
+
+    private readonly ConnectionContext _context;
+    private readonly PipeReader _input;
+    private readonly PipeWriter _output;
+    private readonly IFrameHandler _handler;
+    private readonly FrameReader _frames;
+    private readonly FrameBodyBuffer _body;
+    private readonly SemaphoreSlim _sendLock = new(1, 1);
+    private readonly TaskCompletionSource _closed = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    private readonly Lock _stateLock = new();
+    private readonly TransportStatistics _statistics;
+    private readonly TimeProvider _timeProvider;
+    private readonly ILogger _logger;
+    private readonly int _maxFrameSize;
+    private readonly TimeSpan _gracefulCloseTimeout;
+    private readonly bool _ownsContext;
+    private volatile CloseState _state;
+    private Exception? _localCloseReason;
+    private bool _outputCompleted;
+    private Task _processing = Task.CompletedTask;
+
+    public FrameConnection(
+        ConnectionContext context,
+        PeerIdentity remote,
+        IFrameHandler handler,
+        TransportOptions options,
+        TransportStatistics statistics,
+        TimeProvider timeProvider,
+        ILogger logger,
+        bool ownsContext)
+    {
+        _context = context;
+        _input = context.Transport.Input;
+        _output = context.Transport.Output;
+        Remote = remote;
+        _handler = handler;
+        _statistics = statistics;
+        _timeProvider = timeProvider;
+        _logger = logger;
+        _ownsContext = ownsContext;
+        _maxFrameSize = options.MaxFrameSize;
+        _gracefulCloseTimeout = options.GracefulCloseTimeout;
+        _frames = new FrameReader(options.MaxFrameSize, options.ValidatePayloads ? MessagePackReaderOptions.Default : null);
+        _body = new FrameBodyBuffer(options.MaxFrameSize);
+    }
+
+    private enum CloseState
+    {
+        Open,
+        ClosingLocally,
+        ClosingRemotely,
+    }
+
+    /// <inheritdoc />
+    public PeerIdentity Remote { get; }
+
+    /// <inheritdoc />
+    public EndPoint? RemoteEndPoint => _context.RemoteEndPoint;
+
+    /// <inheritdoc />
+    public bool IsConnected => _state == CloseState.Open;
+
+    /// <inheritdoc />
+    public Task Closed => _closed.Task;
+
+    /// <summary>The transport's connection id, for logs.</summary>
+    public string ConnectionId => _context.ConnectionId;
+
+    /// <summary>Completes when the reader loop and the close sequence are done (never faults).</summary>
+    public Task Completion => _processing;
+
+    /// <summary>
+    /// Tells the handler about the connection, then starts the reader loop. If the handler throws, the connection is
+    /// closed (the handler still gets <see cref="IFrameHandler.OnDisconnectedAsync"/>) and the exception is rethrown.
+    /// </summary>
+    public async Task StartAsync()
+    {
+        _statistics.OnConnectionEstablished();
+        LogEstablished(_logger, ConnectionId, Remote, RemoteEndPoint);
+        try
+        {
+            CurrentCallbackConnection.Value = this;
+            await _handler.OnConnectedAsync(this).ConfigureAwait(false);
+        }
+        catch (Exception e)
+        {
+            LogHandlerFailed(_logger, e, ConnectionId, Remote, nameof(IFrameHandler.OnConnectedAsync));
+            AbortTransport("the frame handler rejected the connection");
+            await FinishAsync(e).ConfigureAwait(false);
+            throw;
+        }
+
+        _processing = ProcessFramesAsync();
+    }
+
+    /// <inheritdoc />
+    public ValueTask SendAsync(ReadOnlyMemory<byte> payload, CancellationToken cancellationToken = default)
+    {
+        if (payload.IsEmpty)
+        {
+            throw new ArgumentException("a frame carries one MessagePack value; the payload is empty", nameof(payload));
+        }
+
+        if (payload.Length > _maxFrameSize)
+        {
+            throw new ArgumentException($"payload of {payload.Length} bytes exceeds the maximum frame size of {_maxFrameSize} bytes", nameof(payload));
+        }
+
+        // Uncontended sends take the lock synchronously and, unless the queue is full, complete without allocating.
+        return _sendLock.Wait(0) ? WriteAndFlushAsync(payload, cancellationToken) : SendAfterWaitAsync(payload, cancellationToken);
+    }
+
+    /// <inheritdoc />
+    public ValueTask SendAsync<TState>(TState state, FrameBodyWriter<TState> write, CancellationToken cancellationToken = default) =>
+        SendAsync(state, write, sizeHint: 0, cancellationToken);
+
+    /// <inheritdoc />
+    public ValueTask SendAsync<TState>(TState state, FrameBodyWriter<TState> write, int sizeHint, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(write);
+        return _sendLock.Wait(0)
+            ? WriteAndFlushAsync(state, write, sizeHint, cancellationToken)
+            : SendAfterWaitAsync(state, write, sizeHint, cancellationToken);
+    }
+
+    /// <inheritdoc />
+    public void Abort(string reason)
+    {
+        if (TryBeginClose(CloseState.ClosingLocally, new ConnectionClosedException($"the connection was aborted: {reason}")))
+        {
+            LogAborted(_logger, ConnectionId, Remote, reason);
+        }
+
+        AbortTransport(reason);
+    }
+
+    /// <summary>
+    /// Closes in order: frames already queued are sent, then the peer is told (end of stream), then this waits for
+    /// the peer to hang up, up to <see cref="TransportOptions.GracefulCloseTimeout"/>, and aborts after that.
+    /// </summary>
+    public async ValueTask DisposeAsync()
+    {
+        if (TryBeginClose(CloseState.ClosingLocally, reason: null))
+        {
+            LogClosing(_logger, ConnectionId, Remote);
+            await CompleteOutputAsync().ConfigureAwait(false);
+        }
+
+        if (CurrentCallbackConnection.Value == this)
+        {
+            return;
+        }
+
+        try
+        {
+            await _closed.Task.WaitAsync(_gracefulCloseTimeout, _timeProvider).ConfigureAwait(false);
+        }
+        catch (TimeoutException)
+        {
+            AbortTransport($"the peer did not close within {_gracefulCloseTimeout.TotalSeconds:0.###} s");
+            await _closed.Task.ConfigureAwait(false);
+        }
+    }
+
+    /// <summary>Starts an orderly close without waiting for it (used when the server stops).</summary>
+    public void BeginGracefulClose() => _ = DisposeAsync().AsTask();
+
+    /// <inheritdoc />
+    public override string ToString() => $"{ConnectionId} {Remote} ({RemoteEndPoint})";
+
+    [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder))]
+    private async ValueTask SendAfterWaitAsync(ReadOnlyMemory<byte> payload, CancellationToken cancellationToken)
+    {
+        await _sendLock.WaitAsync(cancellationToken).ConfigureAwait(false);
+        await WriteAndFlushAsync(payload, cancellationToken).ConfigureAwait(false);
+    }
+
+    [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder))]
+    private async ValueTask SendAfterWaitAsync<TState>(TState state, FrameBodyWriter<TState> write, int sizeHint, CancellationToken cancellationToken)
+    {
+        await _sendLock.WaitAsync(cancellationToken).ConfigureAwait(false);
+        await WriteAndFlushAsync(state, write, sizeHint, cancellationToken).ConfigureAwait(false);
+    }
+
+    // Called with the send lock held; the lock is released when the flush is done.
+    private ValueTask WriteAndFlushAsync(ReadOnlyMemory<byte> payload, CancellationToken cancellationToken)
+    {
+        try
+        {
+            ThrowIfClosing();
+            FrameWriter.WriteFrame(_output, payload.Span, _maxFrameSize);
+        }
+        catch
+        {
+            _sendLock.Release();
+            throw;
+        }
+
+        _statistics.OnFrameSent(payload.Length);
+        return FlushAndReleaseAsync(cancellationToken);
+    }
+
+    // Called with the send lock held; the lock is released when the flush is done.
+    private ValueTask WriteAndFlushAsync<TState>(TState state, FrameBodyWriter<TState> write, int sizeHint, CancellationToken cancellationToken)
+    {
+        int length;
+        try
+        {
+            ThrowIfClosing();
+            length = EncodeFrame(state, write, sizeHint);
+        }
+        catch
+        {
+            _sendLock.Release();
+            throw;
+        }
+
+        _statistics.OnFrameSent(length);
+        return FlushAndReleaseAsync(cancellationToken);
+    }
+
+    private int EncodeFrame<TState>(TState state, FrameBodyWriter<TState> write, int sizeHint)
+    {
+        _body.Begin(_output, sizeHint);
+        try
+        {
+            var writer = new MessagePackWriter(_body);
+            write(ref writer, state);
+            return _body.Commit();
+        }
+        catch
+        {
+            _body.Abandon();
+            throw;
+        }
+    }
+
+    private ValueTask FlushAndReleaseAsync(CancellationToken cancellationToken)
+    {
+        ValueTask<FlushResult> flush;
+        try
+        {
+            flush = _output.FlushAsync(cancellationToken);
+        }
+        catch (Exception e)
+        {
+            _sendLock.Release();
+            throw TranslateSendFailure(e, cancellationToken);
+        }
+
+        if (!flush.IsCompletedSuccessfully)
+        {
+            return AwaitFlushAndReleaseAsync(flush, cancellationToken);
+        }
+
+        var result = flush.Result;
+        _sendLock.Release();
+        ThrowIfEnded(result);
+        return default;
+    }
+
+    [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder))]
+    private async ValueTask AwaitFlushAndReleaseAsync(ValueTask<FlushResult> flush, CancellationToken cancellationToken)
+    {
+        FlushResult result;
+        try
+        {
+            result = await flush.ConfigureAwait(false);
+        }
+        catch (Exception e)
+        {
+            throw TranslateSendFailure(e, cancellationToken);
+        }
+        finally
+        {
+            _sendLock.Release();
+        }
+
+        ThrowIfEnded(result);
+    }
+
+    private void ThrowIfClosing()
+    {
+        if (_state != CloseState.Open)
+        {
+            throw ClosedError();
+        }
+    }
+
+    // A completed flush means the transport stopped reading our output; a canceled one means we are closing.
+    private void ThrowIfEnded(FlushResult result)
+    {
+        if (result.IsCompleted || result.IsCanceled)
+        {
+            throw ClosedError();
+        }
+    }
+
+    private Exception TranslateSendFailure(Exception error, CancellationToken cancellationToken) =>
+        error is OperationCanceledException && cancellationToken.IsCancellationRequested
+            ? error
+            : new ConnectionClosedException($"the connection to {Remote} is closed: {error.Message}", error);
+
+    private ConnectionClosedException ClosedError()
+    {
+        var reason = _localCloseReason;
+        return reason is null
+            ? new ConnectionClosedException($"the connection to {Remote} is closed")
+            : new ConnectionClosedException($"the connection to {Remote} is closed: {reason.Message}", reason);
+    }
+
+    private async Task ProcessFramesAsync()
+    {
+        CurrentCallbackConnection.Value = this;
+        Exception? error = null;
+        bool inHandler = false;
+        try
+        {
+            while (true)
+            {
+                var result = await _input.ReadAsync().ConfigureAwait(false);
+                var buffer = result.Buffer;
+                try
+                {
+                    while (_frames.TryReadFrame(ref buffer, out var payload))
+                    {
+                        _statistics.OnFrameReceived(payload.Length);
+                        inHandler = true;
+                        await _handler.OnFrameAsync(this, payload).ConfigureAwait(false);
+                        inHandler = false;
+                    }
+
+                    if (result.IsCompleted || result.IsCanceled)
+                    {
+                        error = buffer.IsEmpty
+                            ? EndedByUs()
+                            : ProtocolError(new FrameProtocolException(
+                                MessagePackDecodeError.Truncated,
+                                $"the connection ended inside a frame ({buffer.Length} bytes of it received)"));
+                        break;
+                    }
+                }
+                finally
+                {
+                    // Consumed: the complete frames handled; examined: everything, so the next read waits for more bytes.
+                    _input.AdvanceTo(buffer.Start, buffer.End);
+                }
+            }
+        }
+        catch (Exception e) when (inHandler)
+        {
+            LogHandlerFailed(_logger, e, ConnectionId, Remote, nameof(IFrameHandler.OnFrameAsync));
+            error = e;
+            AbortTransport("the frame handler failed");
+        }
+        catch (MessagePackDecodeException e)
+        {
+            error = ProtocolError(new FrameProtocolException(e.Error, $"the peer broke the framing: {e.Reason}", e));
+        }
+        catch (Exception e)
+        {
+            error = _state == CloseState.ClosingLocally
+                ? _localCloseReason
+                : new ConnectionClosedException($"the connection to {Remote} was lost: {e.Message}", e);
+        }
+
+        await FinishAsync(error).ConfigureAwait(false);
+    }
+
+    private Exception? EndedByUs() => _state == CloseState.ClosingLocally ? _localCloseReason : null;
+
+    private FrameProtocolException ProtocolError(FrameProtocolException error)
+    {
+        _statistics.OnProtocolError();
+        LogProtocolError(_logger, ConnectionId, Remote, RemoteEndPoint, error.Error, error.Message);
+        AbortTransport(error.Message);
+        return error;
+    }
+
+    // The one place a connection ends: stop senders, release the pipes, tell the handler, then complete Closed.
+    private async Task FinishAsync(Exception? error)
+    {
+        try
+        {
+            TryBeginClose(CloseState.ClosingRemotely, reason: null);
+            await CompleteOutputAsync().ConfigureAwait(false);
+            await _input.CompleteAsync().ConfigureAwait(false);
+            _statistics.OnConnectionClosed();
+            LogClosed(_logger, ConnectionId, Remote, error?.Message ?? "orderly close");
+            try
+            {
+                await _handler.OnDisconnectedAsync(this, error).ConfigureAwait(false);
+            }
+            catch (Exception e)
+            {
+                LogHandlerFailed(_logger, e, ConnectionId, Remote, nameof(IFrameHandler.OnDisconnectedAsync));
+            }
+
+            if (_ownsContext)
+            {
+                await _context.DisposeAsync().ConfigureAwait(false);
+            }
+        }
+        catch (Exception e)
+        {
+            // Tearing down a broken transport may throw; Closed must complete regardless.
+            LogTeardownFailed(_logger, e, ConnectionId);
+        }
+        finally
+        {
+            _closed.TrySetResult();
+        }
+    }
+
+    private bool TryBeginClose(CloseState state, Exception? reason)
+    {
+        lock (_stateLock)
+        {
+            if (_state != CloseState.Open)
+            {
+                return false;
+            }
+
+            _localCloseReason = reason;
+            _state = state;
+        }
+
+        // Wakes a sender waiting for room in a full queue (or makes the next flush return at once), so it fails
+        // instead of holding the send lock forever.
+        _output.CancelPendingFlush();
+        return true;
+    }
+
+    private async Task CompleteOutputAsync()
+    {
+        await _sendLock.WaitAsync().ConfigureAwait(false);
+        try
+        {
+            if (!_outputCompleted)
+            {
+                _outputCompleted = true;
+                await _output.CompleteAsync().ConfigureAwait(false);
+            }
+        }
+        finally
+        {
+            _sendLock.Release();
+        }
+    }
+
+    private void AbortTransport(string reason) => _context.Abort(new ConnectionAbortedException(reason));
+
+    [LoggerMessage(Level = LogLevel.Debug, Message = "Connection {ConnectionId} to {Remote} at {RemoteEndPoint} established")]
+    private static partial void LogEstablished(ILogger logger, string connectionId, PeerIdentity remote, EndPoint? remoteEndPoint);
+
+    [LoggerMessage(Level = LogLevel.Debug, Message = "Connection {ConnectionId} to {Remote} closed: {Reason}")]
+    private static partial void LogClosed(ILogger logger, string connectionId, PeerIdentity remote, string reason);
+
+    [LoggerMessage(Level = LogLevel.Debug, Message = "Closing connection {ConnectionId} to {Remote}")]
+    private static partial void LogClosing(ILogger logger, string connectionId, PeerIdentity remote);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Aborting connection {ConnectionId} to {Remote}: {Reason}")]
+    private static partial void LogAborted(ILogger logger, string connectionId, PeerIdentity remote, string reason);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Closing connection {ConnectionId} to {Remote} at {RemoteEndPoint} after a protocol error ({Error}): {Reason}")]
+    private static partial void LogProtocolError(ILogger logger, string connectionId, PeerIdentity remote, EndPoint? remoteEndPoint, MessagePackDecodeError error, string reason);
+
+    [LoggerMessage(Level = LogLevel.Debug, Message = "Releasing connection {ConnectionId} failed")]
+    private static partial void LogTeardownFailed(ILogger logger, Exception exception, string connectionId);
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "The frame handler's {Callback} failed on connection {ConnectionId} to {Remote}")]
+    private static partial void LogHandlerFailed(ILogger logger, Exception exception, string connectionId, PeerIdentity remote, string callback);
+}

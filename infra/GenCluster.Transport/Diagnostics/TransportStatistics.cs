@@ -1,0 +1,88 @@
+namespace GenCluster.Transport;
+
+/// <summary>
+/// Running totals of one <see cref="TransportServer"/> or <see cref="TransportClient"/> over all its connections.
+/// Reads are individually atomic; a set of reads is not a consistent snapshot.
+/// </summary>
+public sealed class TransportStatistics
+{
+    private long _connectionsAccepted;
+    private long _connectionsEstablished;
+    private long _connectionsRefused;
+    private long _handshakeTimeouts;
+    private long _activeConnections;
+    private long _protocolErrors;
+    private long _framesReceived;
+    private long _bytesReceived;
+    private long _framesSent;
+    private long _bytesSent;
+
+    /// <summary>TCP connections accepted (server) or opened (client), before any handshake.</summary>
+    public long ConnectionsAccepted => Volatile.Read(ref _connectionsAccepted);
+
+    /// <summary>Connections whose handshake succeeded.</summary>
+    public long ConnectionsEstablished => Volatile.Read(ref _connectionsEstablished);
+
+    /// <summary>Connections whose handshake failed (refused, timed out, malformed, lost), timeouts included.</summary>
+    public long ConnectionsRefused => Volatile.Read(ref _connectionsRefused);
+
+    /// <summary>Handshakes that did not finish in time (also counted in <see cref="ConnectionsRefused"/>).</summary>
+    public long HandshakeTimeouts => Volatile.Read(ref _handshakeTimeouts);
+
+    /// <summary>Established connections not closed yet.</summary>
+    public long ActiveConnections => Volatile.Read(ref _activeConnections);
+
+    /// <summary>Established connections closed because the peer broke the framing (see <see cref="FrameProtocolException"/>).</summary>
+    public long ProtocolErrors => Volatile.Read(ref _protocolErrors);
+
+    /// <summary>Application frames received on established connections.</summary>
+    public long FramesReceived => Volatile.Read(ref _framesReceived);
+
+    /// <summary>Payload bytes of <see cref="FramesReceived"/>.</summary>
+    public long BytesReceived => Volatile.Read(ref _bytesReceived);
+
+    /// <summary>Application frames queued for sending.</summary>
+    public long FramesSent => Volatile.Read(ref _framesSent);
+
+    /// <summary>Payload bytes of <see cref="FramesSent"/>.</summary>
+    public long BytesSent => Volatile.Read(ref _bytesSent);
+
+    /// <inheritdoc />
+    public override string ToString() =>
+        $"accepted {ConnectionsAccepted}, established {ConnectionsEstablished}, refused {ConnectionsRefused} " +
+        $"(timeouts {HandshakeTimeouts}), active {ActiveConnections}, protocol errors {ProtocolErrors}, " +
+        $"received {FramesReceived} frames / {BytesReceived} B, sent {FramesSent} frames / {BytesSent} B";
+
+    internal void OnConnectionAccepted() => Interlocked.Increment(ref _connectionsAccepted);
+
+    internal void OnConnectionEstablished()
+    {
+        Interlocked.Increment(ref _connectionsEstablished);
+        Interlocked.Increment(ref _activeConnections);
+    }
+
+    internal void OnConnectionClosed() => Interlocked.Decrement(ref _activeConnections);
+
+    internal void OnConnectionRefused(HandshakeFailureKind kind)
+    {
+        Interlocked.Increment(ref _connectionsRefused);
+        if (kind == HandshakeFailureKind.TimedOut)
+        {
+            Interlocked.Increment(ref _handshakeTimeouts);
+        }
+    }
+
+    internal void OnProtocolError() => Interlocked.Increment(ref _protocolErrors);
+
+    internal void OnFrameReceived(long payloadBytes)
+    {
+        Interlocked.Increment(ref _framesReceived);
+        Interlocked.Add(ref _bytesReceived, payloadBytes);
+    }
+
+    internal void OnFrameSent(long payloadBytes)
+    {
+        Interlocked.Increment(ref _framesSent);
+        Interlocked.Add(ref _bytesSent, payloadBytes);
+    }
+}
