@@ -76,4 +76,13 @@ Console.WriteLine(JsonSerializer.Serialize(new
     development,
 }));
 await app.WaitForShutdownAsync();
+
+// A silo the cluster declared dead (unreachable, or unable to authenticate to its peers) stopped
+// against its will: say so and exit non-zero so a supervisor restarts it as a new generation.
+if (siloHost.Status == SiloLifecycleStatus.Dead)
+{
+    Console.Error.WriteLine($"gencluster-silo: silo '{settings.Name}' was declared dead by the cluster (its peers could not reach or authenticate it) and stopped");
+    return 3;
+}
+
 return 0;

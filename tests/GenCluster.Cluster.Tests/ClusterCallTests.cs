@@ -1,0 +1,72 @@
+using GenCluster.Cluster.TestGrains;
+
+namespace GenCluster.Cluster.Tests;
+
+/// <summary>Calls through a 3-process cluster: placement across silos, turn discipline, persistence, authentication.</summary>
+public sealed class ClusterCallTests(ClusterFixture cluster) : IClassFixture<ClusterFixture>
+{
+    [Fact]
+    public async Task Grains_are_placed_on_every_silo_and_answer_through_any_gateway()
+    {
+        var names = await Task.WhenAll(Enumerable.Range(0, 30)
+            .Select(i => cluster.Client.GetGrain<IProbeGrain>($"placement-{i}").GetSiloName()));
+        names.Distinct().Should().BeEquivalentTo(["silo-0", "silo-1", "silo-2"], "hash placement spreads 30 grains over 3 silos");
+
+        // The same grain answers from the same silo whichever gateway a client uses.
+        await using var other = cluster.CreateClient(ClusterFixture.Secret);
+        await other.ConnectAsync();
+        var again = await Task.WhenAll(Enumerable.Range(0, 30).Select(i => other.GetGrain<IProbeGrain>($"placement-{i}").GetSiloName()));
+        again.Should().Equal(names);
+    }
+
+    [Fact]
+    public async Task A_non_reentrant_grain_never_runs_two_turns_at_once_under_concurrent_load()
+    {
+        var grain = cluster.Client.GetGrain<IProbeGrain>("turns");
+        await Task.WhenAll(Enumerable.Range(0, 200).Select(_ => grain.Work(2)));
+        (await grain.GetMaxConcurrency()).Should().Be(1);
+
+        // Control: the same load on a [Reentrant] grain does overlap, so the probe can see overlap.
+        var reentrant = cluster.Client.GetGrain<IReentrantProbeGrain>("turns");
+        await Task.WhenAll(Enumerable.Range(0, 200).Select(_ => reentrant.Work(20)));
+        (await reentrant.GetMaxConcurrency()).Should().BeGreaterThan(1);
+    }
+
+    [Fact]
+    public async Task Persisted_state_survives_deactivation()
+    {
+        var counter = cluster.Client.GetGrain<ICounterGrain>("survives-deactivation");
+        for (var i = 0; i < 5; i++)
+        {
+            await counter.Increment();
+        }
+
+        var before = await counter.Read();
+        await counter.Deactivate();
+        var after = await counter.Read();
+        after.ActivationId.Should().NotBe(before.ActivationId, "the grain was deactivated and activated anew");
+        after.Value.Should().Be(5);
+    }
+
+    [Fact]
+    public async Task A_client_with_the_wrong_secret_is_refused()
+    {
+        await using var impostor = cluster.CreateClient("not-the-secret");
+        var connect = async () => await impostor.ConnectAsync();
+        await connect.Should().ThrowAsync<Exception>().Where(e => e.ToString().Contains("refused", StringComparison.OrdinalIgnoreCase)
+            || e.ToString().Contains("authentic", StringComparison.OrdinalIgnoreCase));
+        cluster.Silos.Should().OnlyContain(s => !s.HasExited, "refusing a client must not disturb the silos");
+    }
+
+    [Fact]
+    public async Task A_silo_with_the_wrong_secret_is_refused_and_the_cluster_keeps_serving()
+    {
+        using var impostor = cluster.StartSilo("impostor", "not-the-secret");
+        impostor.WaitForExit(TimeSpan.FromSeconds(60)).Should().BeTrue($"a silo that cannot authenticate to the cluster must give up; output:\n{impostor.Output}");
+        impostor.ExitCode.Should().NotBe(0);
+        impostor.Output.Should().MatchRegex("(?i)refused|authenticat");
+
+        var names = await Task.WhenAll(Enumerable.Range(0, 12).Select(i => cluster.Client.GetGrain<IProbeGrain>($"after-impostor-{i}").GetSiloName()));
+        names.Should().OnlyContain(n => n.StartsWith("silo-", StringComparison.Ordinal));
+    }
+}

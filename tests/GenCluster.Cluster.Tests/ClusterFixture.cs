@@ -1,0 +1,103 @@
+using System.Globalization;
+using GenCluster.Runtime.Calls;
+using GenCluster.Runtime.Client;
+
+namespace GenCluster.Cluster.Tests;
+
+/// <summary>
+/// A cluster of real silo processes on loopback sharing a file membership table and file grain
+/// storage in a temporary directory, with failure detection tuned for tests (a dead silo is
+/// declared within a few seconds), and a client connected through any of them.
+/// </summary>
+public sealed class ClusterFixture : IAsyncLifetime
+{
+    public const string Secret = "cluster-test-secret";
+    public const string ClusterId = "cluster-tests";
+
+    private readonly TemporaryDirectory _directory = new("gencluster-cluster");
+    private readonly List<SiloProcess> _silos = [];
+
+    internal IReadOnlyList<SiloProcess> Silos => _silos;
+
+    public ClusterClient Client { get; private set; } = null!;
+
+    public string MembershipFile => _directory.File("membership.json");
+
+    public string StorageDirectory => _directory.File("storage");
+
+    public async Task InitializeAsync()
+    {
+        for (var i = 0; i < 3; i++)
+        {
+            _silos.Add(StartSilo($"silo-{i}", Secret));
+        }
+
+        // Start all three before waiting: they boot in parallel on two cores.
+        foreach (var silo in _silos)
+        {
+            await silo.WaitReadyAsync(TimeSpan.FromSeconds(90));
+        }
+
+        // Each silo must see all three active before tests rely on placement across them.
+        using var http = new HttpClient { Timeout = TimeSpan.FromSeconds(5) };
+        var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(60);
+        foreach (var silo in _silos)
+        {
+            while ((await silo.GetHealthAsync(http)).GetProperty("activeSilos").GetInt32() < _silos.Count)
+            {
+                if (DateTime.UtcNow > deadline)
+                {
+                    throw new TimeoutException($"silo {silo.Name} did not see {_silos.Count} active silos within 60 s:\n{silo.Output}");
+                }
+
+                await Task.Delay(100);
+            }
+        }
+
+        Client = CreateClient(Secret);
+        await Client.ConnectAsync();
+    }
+
+    /// <summary>Starts a silo of this cluster (or, with another secret, an impostor).</summary>
+    internal SiloProcess StartSilo(string name, string secret) => SiloProcess.Start(name, LoopbackPorts.Free(),
+    [
+        "--cluster-id", ClusterId,
+        "--secret", secret,
+        "--membership-file", MembershipFile,
+        "--storage-dir", StorageDirectory,
+        "--grain-assembly", Path.Combine(AppContext.BaseDirectory, "GenCluster.Cluster.TestGrains.dll"),
+        "--Membership:ProbeInterval=00:00:00.500",
+        "--Membership:ProbeTimeout=00:00:00.500",
+        "--Membership:MissedProbesLimit=3",
+        "--Membership:IAmAliveInterval=00:00:01",
+        "--Membership:TableRefreshInterval=00:00:00.500",
+        "--Logging:LogLevel:Default=Warning",
+    ]);
+
+    /// <summary>A client for the running silos' gateways.</summary>
+    public ClusterClient CreateClient(string secret, string? tenant = "tests") => ClusterClient.Create(
+        new ClusterClientOptions
+        {
+            ClusterId = ClusterId,
+            ClusterSecret = secret,
+            Tenant = tenant,
+            ClientName = "cluster-tests",
+            Gateways = _silos.Where(s => !s.HasExited).Select(s => string.Create(CultureInfo.InvariantCulture, $"127.0.0.1:{s.Port}")).ToList(),
+        },
+        callOptions: new GrainCallOptions { ResponseTimeout = TimeSpan.FromSeconds(5) });
+
+    public async Task DisposeAsync()
+    {
+        if (Client is not null)
+        {
+            await Client.DisposeAsync();
+        }
+
+        foreach (var silo in _silos)
+        {
+            silo.Dispose();
+        }
+
+        _directory.Dispose();
+    }
+}
