@@ -1,0 +1,24 @@
+namespace GenCluster.Runtime.Hosting;
+
+/// <summary>A silo's health, as a health endpoint or an operator sees it.</summary>
+/// <param name="Status">Where the silo is in its life.</param>
+/// <param name="SiloName">The silo's name.</param>
+/// <param name="Address">The silo's address, once started.</param>
+/// <param name="Activations">Grain activations on this silo.</param>
+/// <param name="ConnectedClients">Clients connected to this silo as their gateway.</param>
+/// <param name="PendingRequests">Requests this silo has sent and waits on.</param>
+/// <param name="ActiveSilos">Active silos in the latest membership view (this one included).</param>
+/// <param name="MembershipVersion">The membership table version of that view.</param>
+public sealed record SiloHealthReport(
+    SiloLifecycleStatus Status,
+    string SiloName,
+    SiloAddress? Address,
+    int Activations,
+    int ConnectedClients,
+    int PendingRequests,
+    int ActiveSilos,
+    long MembershipVersion)
+{
+    /// <summary>Whether the silo serves calls.</summary>
+    public bool IsHealthy => Status == SiloLifecycleStatus.Active;
+}

@@ -1,0 +1,220 @@
+using System.Buffers;
+using GenCluster.MessagePack;
+
+namespace GenCluster.Runtime.Messaging;
+
+/// <summary>
+/// Encodes a <see cref="Message"/> as one MessagePack array (the payload of one frame) and decodes it back from
+/// untrusted bytes. Fields are positional; a decoder ignores fields appended by newer senders.
+/// </summary>
+/// <remarks>
+/// Layout: <c>[version, kind, id, target [type, key] | nil, interfaceId, methodId, sendingSilo | nil,
+/// sendingClient | nil, targetSilo | nil, timeToLiveMs | nil, rejection, redirect | nil, headers map | nil, body bin | nil]</c>.
+/// Silo addresses travel as <c>host:port@generation</c>.
+/// </remarks>
+internal static class MessageCodec
+{
+    /// <summary>The envelope layout version written by this runtime.</summary>
+    public const int FormatVersion = 1;
+
+    /// <summary>Most request-context headers one message may carry.</summary>
+    public const int MaxHeaders = 64;
+
+    private const int FieldCount = 14;
+
+    /// <summary>Limits for envelopes: shallow, but bodies may be as large as a frame.</summary>
+    public static MessagePackReaderOptions ReaderOptions { get; } = new() { MaxDepth = 8, MaxCollectionLength = 1024 };
+
+    /// <summary>Writes <paramref name="message"/> as one MessagePack value.</summary>
+    public static void Write(ref MessagePackWriter writer, Message message)
+    {
+        writer.WriteArrayHeader(FieldCount);
+        writer.Write(FormatVersion);
+        writer.Write((int)message.Kind);
+        writer.Write(message.Id);
+        if (message.Target.Type is null)
+        {
+            writer.WriteNil();
+        }
+        else
+        {
+            writer.WriteArrayHeader(2);
+            writer.WriteString(message.Target.Type);
+            writer.WriteString(message.Target.Key);
+        }
+
+        writer.Write(message.InterfaceId);
+        writer.Write(message.MethodId);
+        WriteSilo(ref writer, message.SendingSilo);
+        writer.WriteString(message.SendingClient);
+        WriteSilo(ref writer, message.TargetSilo);
+        if (message.TimeToLive is { } ttl)
+        {
+            writer.Write(Math.Max(0L, (long)Math.Ceiling(ttl.TotalMilliseconds)));
+        }
+        else
+        {
+            writer.WriteNil();
+        }
+
+        writer.Write((int)message.Rejection);
+        WriteSilo(ref writer, message.Redirect);
+        if (message.Headers is { Count: > 0 } headers)
+        {
+            writer.WriteMapHeader(headers.Count);
+            foreach (var (key, value) in headers)
+            {
+                writer.WriteString(key);
+                writer.WriteString(value);
+            }
+        }
+        else
+        {
+            writer.WriteNil();
+        }
+
+        if (message.Body.IsEmpty)
+        {
+            writer.WriteNil();
+        }
+        else
+        {
+            writer.WriteBinary(message.Body.Span);
+        }
+    }
+
+    /// <summary>Encodes <paramref name="message"/> into a new array.</summary>
+    public static byte[] Encode(Message message)
+    {
+        var buffer = new ArrayBufferWriter<byte>(256 + message.Body.Length);
+        var writer = new MessagePackWriter(buffer);
+        Write(ref writer, message);
+        return buffer.WrittenSpan.ToArray();
+    }
+
+    /// <summary>Decodes one message. The body is copied, so the result outlives <paramref name="payload"/>.</summary>
+    /// <exception cref="InvalidMessageException">The bytes are not a well-formed message.</exception>
+    public static Message Read(in ReadOnlySequence<byte> payload)
+    {
+        try
+        {
+            var reader = new MessagePackReader(payload, ReaderOptions);
+            var message = ReadCore(ref reader);
+            if (!reader.End)
+            {
+                throw new InvalidMessageException($"{reader.Remaining} bytes follow the message");
+            }
+
+            return message;
+        }
+        catch (MessagePackDecodeException e)
+        {
+            throw new InvalidMessageException($"malformed message: {e.Message}", e);
+        }
+        catch (FormatException e)
+        {
+            throw new InvalidMessageException($"malformed message: {e.Message}", e);
+        }
+    }
+
+    /// <inheritdoc cref="Read(in ReadOnlySequence{byte})"/>
+    public static Message Read(ReadOnlyMemory<byte> payload) => Read(new ReadOnlySequence<byte>(payload));
+
+    private static Message ReadCore(ref MessagePackReader reader)
+    {
+        int fields = reader.ReadArrayHeader();
+        if (fields < FieldCount)
+        {
+            throw new InvalidMessageException($"a message has {FieldCount} fields, this one {fields}");
+        }
+
+        int version = reader.ReadInt32();
+        if (version != FormatVersion)
+        {
+            throw new InvalidMessageException($"unsupported message format version {version} (this runtime speaks {FormatVersion})");
+        }
+
+        int kind = reader.ReadInt32();
+        if (!Enum.IsDefined((MessageKind)kind))
+        {
+            throw new InvalidMessageException($"unknown message kind {kind}");
+        }
+
+        long id = reader.ReadInt64();
+        GrainId target = default;
+        if (!reader.TryReadNil())
+        {
+            if (reader.ReadArrayHeader() != 2)
+            {
+                throw new InvalidMessageException("a grain id is a [type, key] pair");
+            }
+
+            target = new GrainId(reader.ReadString(), reader.ReadString());
+        }
+
+        uint interfaceId = reader.ReadUInt32();
+        uint methodId = reader.ReadUInt32();
+        var sendingSilo = ReadSilo(ref reader);
+        string? sendingClient = reader.TryReadNil() ? null : reader.ReadString();
+        var targetSilo = ReadSilo(ref reader);
+        TimeSpan? timeToLive = reader.TryReadNil() ? null : TimeSpan.FromMilliseconds(Math.Max(0L, reader.ReadInt64()));
+        int rejection = reader.ReadInt32();
+        if (!Enum.IsDefined((RejectionReason)rejection))
+        {
+            throw new InvalidMessageException($"unknown rejection reason {rejection}");
+        }
+
+        var redirect = ReadSilo(ref reader);
+        var headers = ReadHeaders(ref reader);
+        var body = reader.TryReadNil() ? ReadOnlyMemory<byte>.Empty : reader.ReadBytes().ToArray();
+        for (int extra = fields - FieldCount; extra > 0; extra--)
+        {
+            reader.Skip();
+        }
+
+        return new Message
+        {
+            Id = id,
+            Kind = (MessageKind)kind,
+            Target = target,
+            InterfaceId = interfaceId,
+            MethodId = methodId,
+            SendingSilo = sendingSilo,
+            SendingClient = sendingClient,
+            TargetSilo = targetSilo,
+            TimeToLive = timeToLive,
+            Rejection = (RejectionReason)rejection,
+            Redirect = redirect,
+            Headers = headers,
+            Body = body,
+        };
+    }
+
+    private static Dictionary<string, string>? ReadHeaders(ref MessagePackReader reader)
+    {
+        if (reader.TryReadNil())
+        {
+            return null;
+        }
+
+        int count = reader.ReadMapHeader();
+        if (count > MaxHeaders)
+        {
+            throw new InvalidMessageException($"a message carries at most {MaxHeaders} headers, this one {count}");
+        }
+
+        var headers = new Dictionary<string, string>(count, StringComparer.Ordinal);
+        for (int i = 0; i < count; i++)
+        {
+            string key = reader.ReadString();
+            headers[key] = reader.ReadString();
+        }
+
+        return headers;
+    }
+
+    private static void WriteSilo(ref MessagePackWriter writer, SiloAddress? silo) => writer.WriteString(silo?.ToString());
+
+    private static SiloAddress? ReadSilo(ref MessagePackReader reader) =>
+        reader.TryReadNil() ? null : SiloAddress.Parse(reader.ReadString());
+}
