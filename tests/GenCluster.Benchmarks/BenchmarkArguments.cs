@@ -2,12 +2,23 @@ using System.Globalization;
 
 namespace GenCluster.Benchmarks;
 
-/// <summary>Common benchmark options: <c>--steps</c>, <c>--warmup</c>, <c>--threads</c>, <c>--batch</c>, <c>--rounds</c>.</summary>
-internal sealed record BenchmarkArguments(int Steps, int Warmup, int Threads, int Batch, int Rounds)
+/// <summary>
+/// Common benchmark options: <c>--steps</c>, <c>--warmup</c>, <c>--threads</c>, <c>--batch</c>, <c>--rounds</c>,
+/// and for the runtime benchmarks <c>--outstanding</c>, <c>--drivers</c>, <c>--seconds</c>, <c>--mib</c>, <c>--payload</c>.
+/// Each benchmark documents which it reads; absent ones fall back to that benchmark's own default.
+/// </summary>
+internal sealed record BenchmarkArguments(int Steps, int Warmup, int Threads, int Batch, int Rounds, IReadOnlyDictionary<string, int> Given)
 {
+    private static readonly Dictionary<string, int> Defaults = new()
+    {
+        ["--steps"] = 30, ["--warmup"] = 5, ["--threads"] = 2, ["--batch"] = 64, ["--rounds"] = 3,
+        ["--outstanding"] = 1024, ["--drivers"] = 4, ["--seconds"] = 5, ["--mib"] = 64, ["--payload"] = 100,
+    };
+
     public static BenchmarkArguments Parse(string[] args)
     {
-        var values = new Dictionary<string, int> { ["--steps"] = 30, ["--warmup"] = 5, ["--threads"] = 2, ["--batch"] = 64, ["--rounds"] = 3 };
+        var values = new Dictionary<string, int>(Defaults);
+        var given = new Dictionary<string, int>();
         for (var i = 0; i < args.Length; i += 2)
         {
             if (!values.ContainsKey(args[i]) || i + 1 >= args.Length
@@ -17,8 +28,12 @@ internal sealed record BenchmarkArguments(int Steps, int Warmup, int Threads, in
             }
 
             values[args[i]] = value;
+            given[args[i]] = value;
         }
 
-        return new BenchmarkArguments(values["--steps"], values["--warmup"], values["--threads"], values["--batch"], values["--rounds"]);
+        return new BenchmarkArguments(values["--steps"], values["--warmup"], values["--threads"], values["--batch"], values["--rounds"], given);
     }
+
+    /// <summary>The value given for <paramref name="name"/>, else the benchmark's <paramref name="fallback"/>.</summary>
+    public int Get(string name, int fallback) => Given.TryGetValue(name, out var value) ? value : fallback;
 }

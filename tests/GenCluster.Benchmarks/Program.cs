@@ -1,16 +1,40 @@
 using GenCluster.Benchmarks;
+using GenCluster.Benchmarks.Runtime;
 
-// dotnet run --project tests/GenCluster.Benchmarks -c Release -- gan-step [--steps N] [--warmup N] [--threads N] [--batch N]
+// dotnet run --project tests/GenCluster.Benchmarks -c Release -- <benchmark> [options]
 var name = args.Length > 0 ? args[0] : "help";
-var options = BenchmarkArguments.Parse(args.Skip(1).ToArray());
-return name switch
+if (name == TcpPeerServer.Subcommand)
 {
-    "gan-step" => GanStepBenchmark.Run(options),
-    _ => Usage(),
-};
+    // Hidden: the raw-socket peer, started by the runtime benchmarks as a second process.
+    return await TcpPeerServer.RunAsync();
+}
+
+var options = BenchmarkArguments.Parse(args.Skip(1).ToArray());
+try
+{
+    return name switch
+    {
+        "gan-step" => GanStepBenchmark.Run(options),
+        "grain-roundtrip" => await GrainRoundTripBenchmark.RunAsync(options),
+        "grain-throughput" => await GrainThroughputBenchmark.RunAsync(options),
+        "tensor-transfer" => await TensorTransferBenchmark.RunAsync(options),
+        _ => Usage(),
+    };
+}
+finally
+{
+    // Why: an unhandled exception skips ProcessExit; never leave a silo or peer process behind.
+    ChildProcesses.KillAll();
+}
 
 static int Usage()
 {
-    Console.Error.WriteLine("usage: GenCluster.Benchmarks gan-step [--steps N] [--warmup N] [--threads N] [--batch N]");
+    Console.Error.WriteLine("""
+        usage: GenCluster.Benchmarks <benchmark> [options]
+          gan-step          [--steps N] [--warmup N] [--threads N] [--batch N] [--rounds N]
+          grain-roundtrip   [--steps N calls per round] [--warmup N] [--rounds N] [--payload BYTES]
+          grain-throughput  [--seconds N per round] [--outstanding N] [--drivers N] [--rounds N]
+          tensor-transfer   [--mib N] [--steps N transfers per round] [--warmup N] [--rounds N]
+        """);
     return 2;
 }
