@@ -22,6 +22,8 @@ internal static class MessageCodec
 
     private const int FieldCount = 14;
 
+    private static readonly long MaxTimeToLiveMilliseconds = (long)TimeSpan.MaxValue.TotalMilliseconds;
+
     /// <summary>Limits for envelopes: shallow, but bodies may be as large as a frame.</summary>
     public static MessagePackReaderOptions ReaderOptions { get; } = new() { MaxDepth = 8, MaxCollectionLength = 1024 };
 
@@ -157,7 +159,7 @@ internal static class MessageCodec
         var sendingSilo = ReadSilo(ref reader);
         string? sendingClient = reader.TryReadNil() ? null : reader.ReadString();
         var targetSilo = ReadSilo(ref reader);
-        TimeSpan? timeToLive = reader.TryReadNil() ? null : TimeSpan.FromMilliseconds(Math.Max(0L, reader.ReadInt64()));
+        TimeSpan? timeToLive = reader.TryReadNil() ? null : ReadTimeToLive(ref reader);
         int rejection = reader.ReadInt32();
         if (!Enum.IsDefined((RejectionReason)rejection))
         {
@@ -217,4 +219,18 @@ internal static class MessageCodec
 
     private static SiloAddress? ReadSilo(ref MessagePackReader reader) =>
         reader.TryReadNil() ? null : SiloAddress.Parse(reader.ReadString());
+
+    // A time-to-live is a whole number of milliseconds no larger than TimeSpan allows; a hostile
+    // value must be a message error, not an overflow deep in TimeSpan.
+    private static TimeSpan ReadTimeToLive(ref MessagePackReader reader)
+    {
+        var milliseconds = reader.ReadInt64();
+        if (milliseconds > MaxTimeToLiveMilliseconds)
+        {
+            throw new InvalidMessageException($"time-to-live {milliseconds} ms exceeds {MaxTimeToLiveMilliseconds} ms");
+        }
+
+        // An already expired deadline travels as a negative remainder: it means "no time left".
+        return TimeSpan.FromMilliseconds(Math.Max(0L, milliseconds));
+    }
 }
