@@ -5,7 +5,8 @@ using GenCluster.Training.Local;
 namespace GenCluster.Training.Tests;
 
 /// <summary>Same seed → bit-identical training; a different seed → a different run.</summary>
-public sealed class DeterminismTests(FashionMnistFixture data) : IClassFixture<FashionMnistFixture>
+[Collection(FashionMnistCollection.Name)]
+public sealed class DeterminismTests(FashionMnistFixture data)
 {
     private static readonly LocalTrainingOptions Options = new()
     {
@@ -46,8 +47,18 @@ public sealed class DeterminismTests(FashionMnistFixture data) : IClassFixture<F
     private static int[] Bits(float[] values) => values.Select(BitConverter.SingleToInt32Bits).ToArray();
 }
 
-/// <summary>Loads the Fashion-MNIST training split once per test class.</summary>
+/// <summary>Loads the Fashion-MNIST training split once for every class that needs it.</summary>
 public sealed class FashionMnistFixture
 {
     public FashionMnist Train { get; } = new(FashionMnistSplit.Train);
+}
+
+/// <summary>
+/// One dataset (190 MB of floats) shared by the classes that train: freeing a per-class copy while
+/// another class measures resident memory would make that measurement meaningless.
+/// </summary>
+[CollectionDefinition(Name)]
+public sealed class FashionMnistCollection : ICollectionFixture<FashionMnistFixture>
+{
+    public const string Name = "Fashion-MNIST";
 }

@@ -9,7 +9,8 @@ namespace GenCluster.Training.Tests;
 /// A long run must not leak native memory: every tensor a step creates is freed by its dispose
 /// scope. Resident set size is read from /proc; the GC runs first so managed garbage does not count.
 /// </summary>
-public sealed partial class NativeMemoryTests(FashionMnistFixture data, ITestOutputHelper output) : IClassFixture<FashionMnistFixture>
+[Collection(FashionMnistCollection.Name)]
+public sealed partial class NativeMemoryTests(FashionMnistFixture data, ITestOutputHelper output)
 {
     /// <summary>Allowed RSS growth between step 100 and step 1,000 (allocator noise, not per-step leaks).</summary>
     private const long GrowthBoundBytes = 24L * 1024 * 1024;
