@@ -3,7 +3,7 @@ using System.Buffers;
 namespace GenCluster.MessagePack;
 
 /// <summary>A growable <see cref="IBufferWriter{T}"/> over arrays rented from <see cref="ArrayPool{T}.Shared"/>.</summary>
-internal sealed class PooledBufferWriter : IBufferWriter<byte>, IDisposable
+public sealed class PooledBufferWriter : IBufferWriter<byte>, IDisposable
 {
     private byte[] _buffer;
     private int _written;
@@ -13,8 +13,16 @@ internal sealed class PooledBufferWriter : IBufferWriter<byte>, IDisposable
         _buffer = ArrayPool<byte>.Shared.Rent(initialCapacity);
     }
 
+    /// <summary>How many bytes have been written.</summary>
     public int WrittenCount => _written;
 
+    /// <summary>The size of the rented array.</summary>
+    public int Capacity => _buffer.Length;
+
+    /// <summary>Forgets what was written, keeping the array for reuse.</summary>
+    public void Reset() => _written = 0;
+
+    /// <summary>The bytes written so far.</summary>
     public ReadOnlySpan<byte> WrittenSpan => _buffer.AsSpan(0, _written);
 
     public void Advance(int count)
@@ -66,7 +74,7 @@ internal sealed class PooledBufferWriter : IBufferWriter<byte>, IDisposable
             target = (long)_written + needed;
             if (target > Array.MaxLength)
             {
-                throw new InsufficientMemoryException("frame payload exceeds the largest possible array");
+                throw new InsufficientMemoryException("the written value exceeds the largest possible array");
             }
         }
 

@@ -1,4 +1,5 @@
 using System.Buffers;
+using GenCluster.MessagePack;
 
 namespace GenCluster.Runtime.Serialization;
 
@@ -17,9 +18,7 @@ public sealed class SerializationBuffer : IBufferWriter<byte>, IDisposable
     [ThreadStatic]
     private static SerializationBuffer? t_cached;
 
-    private byte[] _buffer = new byte[InitialCapacity];
-    private bool _pooled;
-    private int _written;
+    private PooledBufferWriter _writer = new(InitialCapacity);
     private bool _rented;
 
     private SerializationBuffer()
@@ -27,10 +26,10 @@ public sealed class SerializationBuffer : IBufferWriter<byte>, IDisposable
     }
 
     /// <summary>The bytes written so far.</summary>
-    public ReadOnlySpan<byte> WrittenSpan => _buffer.AsSpan(0, _written);
+    public ReadOnlySpan<byte> WrittenSpan => _writer.WrittenSpan;
 
     /// <summary>How many bytes have been written.</summary>
-    public int WrittenCount => _written;
+    public int WrittenCount => _writer.WrittenCount;
 
     /// <summary>An empty buffer: this thread's cached one, or a new one when it is in use (nested serialization).</summary>
     public static SerializationBuffer Rent()
@@ -45,29 +44,20 @@ public sealed class SerializationBuffer : IBufferWriter<byte>, IDisposable
     public byte[] ToArray() => WrittenSpan.ToArray();
 
     /// <inheritdoc />
-    public void Advance(int count)
-    {
-        ArgumentOutOfRangeException.ThrowIfNegative(count);
-        if (count > _buffer.Length - _written)
-        {
-            throw new InvalidOperationException("advanced past the end of the buffer");
-        }
-
-        _written += count;
-    }
+    public void Advance(int count) => _writer.Advance(count);
 
     /// <inheritdoc />
     public Memory<byte> GetMemory(int sizeHint = 0)
     {
-        EnsureCapacity(sizeHint);
-        return _buffer.AsMemory(_written);
+        ObjectDisposedException.ThrowIf(!_rented, this);
+        return _writer.GetMemory(sizeHint);
     }
 
     /// <inheritdoc />
     public Span<byte> GetSpan(int sizeHint = 0)
     {
-        EnsureCapacity(sizeHint);
-        return _buffer.AsSpan(_written);
+        ObjectDisposedException.ThrowIf(!_rented, this);
+        return _writer.GetSpan(sizeHint);
     }
 
     /// <summary>Clears the buffer and gives it back to this thread for the next <see cref="Rent"/>.</summary>
@@ -79,48 +69,16 @@ public sealed class SerializationBuffer : IBufferWriter<byte>, IDisposable
         }
 
         _rented = false;
-        _written = 0;
-        if (_buffer.Length > MaxRetainedCapacity)
+        if (_writer.Capacity > MaxRetainedCapacity)
         {
-            ReleasePooled();
-            _buffer = new byte[InitialCapacity];
+            _writer.Dispose();
+            _writer = new PooledBufferWriter(InitialCapacity);
+        }
+        else
+        {
+            _writer.Reset();
         }
 
         t_cached = this;
-    }
-
-    private void EnsureCapacity(int sizeHint)
-    {
-        ObjectDisposedException.ThrowIf(!_rented, this);
-        int needed = Math.Max(sizeHint, 1);
-        if (_buffer.Length - _written >= needed)
-        {
-            return;
-        }
-
-        long target = Math.Max((long)_buffer.Length * 2, (long)_written + needed);
-        if (target > Array.MaxLength)
-        {
-            target = (long)_written + needed;
-            if (target > Array.MaxLength)
-            {
-                throw new InsufficientMemoryException("the serialized value exceeds the largest possible array");
-            }
-        }
-
-        var larger = ArrayPool<byte>.Shared.Rent((int)target);
-        _buffer.AsSpan(0, _written).CopyTo(larger);
-        ReleasePooled();
-        _buffer = larger;
-        _pooled = true;
-    }
-
-    private void ReleasePooled()
-    {
-        if (_pooled)
-        {
-            ArrayPool<byte>.Shared.Return(_buffer);
-            _pooled = false;
-        }
     }
 }
