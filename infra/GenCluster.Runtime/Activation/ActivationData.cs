@@ -16,10 +16,10 @@ internal sealed partial class ActivationData : IGrainContext
 {
     private readonly object _lock = new();
     private readonly List<ActivationWorkItem> _waiting = [];
-    private readonly Dictionary<(string Sender, long Id), IncomingRequest> _requests = [];
+    private readonly Dictionary<RequestKey, IncomingRequest> _requests = [];
     private readonly List<GrainTimer> _timers = [];
     private readonly TaskCompletionSource _deactivated = new(TaskCreationOptions.RunContinuationsAsynchronously);
-    private readonly TaskScheduler _scheduler = new ConcurrentExclusiveSchedulerPair(TaskScheduler.Default, maxConcurrencyLevel: 1).ExclusiveScheduler;
+    private readonly ActivationTaskScheduler _scheduler = new();
     private readonly ActivationRuntime _runtime;
     private ActivationState _state = ActivationState.Activating;
     private DeactivationReason _deactivationReason;
@@ -181,7 +181,7 @@ internal sealed partial class ActivationData : IGrainContext
     /// <summary>Queues <paramref name="request"/>; false when the activation is gone (the caller finds or creates another).</summary>
     public bool TryEnqueue(IncomingRequest request)
     {
-        var item = new ActivationWorkItem(() => RunRequestAsync(request), request.Interleaves, keepsAlive: true, request);
+        var item = new ActivationWorkItem(request);
         lock (_lock)
         {
             if (_state == ActivationState.Invalid)
@@ -241,7 +241,7 @@ internal sealed partial class ActivationData : IGrainContext
     }
 
     /// <summary>Stops the request <paramref name="key"/>: dropped if it waits, its token cancelled if it runs.</summary>
-    public void Cancel((string Sender, long Id) key)
+    public void Cancel(RequestKey key)
     {
         IncomingRequest? request;
         lock (_lock)
@@ -537,18 +537,29 @@ internal sealed partial class ActivationData : IGrainContext
         }
     }
 
-    private void StartTurn(ActivationWorkItem item) =>
-        RunOnSchedulerAsync(item.Run).ContinueWith(
-            static (turn, state) =>
-            {
-                _ = turn.Exception; // turns report their own failures; never leave one unobserved
-                var (activation, item) = ((ActivationData, ActivationWorkItem))state!;
-                activation.OnTurnCompleted(item);
-            },
-            (this, item),
-            CancellationToken.None,
-            TaskContinuationOptions.None,
-            TaskScheduler.Default);
+    private void StartTurn(ActivationWorkItem item) => StartOnScheduler(
+        static state =>
+        {
+            var (activation, item) = ((ActivationData, ActivationWorkItem))state!;
+            return activation.RunTurnAsync(item);
+        },
+        (this, item));
+
+    private async Task RunTurnAsync(ActivationWorkItem item)
+    {
+        try
+        {
+            await (item.Request is { } request ? RunRequestAsync(request) : item.Run!());
+        }
+        catch (Exception)
+        {
+            // Turns report their own failures (a request replies with its error); this only ends the turn.
+        }
+        finally
+        {
+            OnTurnCompleted(item);
+        }
+    }
 
     private void OnTurnCompleted(ActivationWorkItem item)
     {
@@ -655,20 +666,21 @@ internal sealed partial class ActivationData : IGrainContext
         }
     }
 
-    /// <summary>
-    /// Runs <paramref name="work"/> on the activation's scheduler with a clean execution context, so the async-locals
-    /// of whoever queued it (another grain's request context, say) do not leak into this grain.
-    /// </summary>
-    private Task RunOnSchedulerAsync(Func<Task> work)
+    /// <summary>Runs <paramref name="work"/> on the activation's scheduler with a clean execution context.</summary>
+    private Task RunOnSchedulerAsync(Func<Task> work) => StartOnScheduler(static state => ((Func<Task>)state!)(), work).Unwrap();
+
+    // A clean execution context, so the async-locals of whoever queued the work (another grain's request context,
+    // say) do not leak into this grain.
+    private Task<Task> StartOnScheduler(Func<object?, Task> work, object? state)
     {
         if (ExecutionContext.IsFlowSuppressed())
         {
-            return Task.Factory.StartNew(work, CancellationToken.None, TaskCreationOptions.DenyChildAttach, _scheduler).Unwrap();
+            return Task.Factory.StartNew(work, state, CancellationToken.None, TaskCreationOptions.DenyChildAttach, _scheduler);
         }
 
         using (ExecutionContext.SuppressFlow())
         {
-            return Task.Factory.StartNew(work, CancellationToken.None, TaskCreationOptions.DenyChildAttach, _scheduler).Unwrap();
+            return Task.Factory.StartNew(work, state, CancellationToken.None, TaskCreationOptions.DenyChildAttach, _scheduler);
         }
     }
 

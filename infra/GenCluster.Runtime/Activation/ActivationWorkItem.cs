@@ -7,17 +7,24 @@ internal sealed class ActivationWorkItem
     /// <param name="run">The turn; runs on the activation's scheduler.</param>
     /// <param name="interleaves">Whether it may run while another (non-interleaving) turn is in progress.</param>
     /// <param name="keepsAlive">Whether running it counts as activity for idle collection (timer ticks do not).</param>
-    /// <param name="request">The request it serves, if any (for expiry, cancellation and re-dispatch).</param>
-    public ActivationWorkItem(Func<Task> run, bool interleaves, bool keepsAlive, IncomingRequest? request = null)
+    public ActivationWorkItem(Func<Task> run, bool interleaves, bool keepsAlive)
     {
         Run = run;
         Interleaves = interleaves;
         KeepsAlive = keepsAlive;
+    }
+
+    /// <summary>Creates the work item that serves <paramref name="request"/>.</summary>
+    /// <param name="request">The request; its turn invokes the called method.</param>
+    public ActivationWorkItem(IncomingRequest request)
+    {
+        Interleaves = request.Interleaves;
+        KeepsAlive = true;
         Request = request;
     }
 
-    /// <summary>The turn.</summary>
-    public Func<Task> Run { get; }
+    /// <summary>The turn, when it serves no request.</summary>
+    public Func<Task>? Run { get; }
 
     /// <summary>Whether it may interleave with other turns.</summary>
     public bool Interleaves { get; }

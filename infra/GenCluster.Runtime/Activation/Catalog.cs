@@ -101,7 +101,7 @@ internal sealed partial class Catalog
     {
         if (_activations.TryGetValue(cancel.Target, out var activation))
         {
-            activation.Cancel((cancel.SenderKey, cancel.Id));
+            activation.Cancel(RequestKey.Of(cancel));
         }
     }
 

@@ -23,6 +23,7 @@ internal sealed class IncomingRequest : IDisposable
         Method = method;
         Interleaves = interleaves;
         Expires = expires;
+        Key = RequestKey.Of(message);
     }
 
     /// <summary>The request message.</summary>
@@ -47,7 +48,7 @@ internal sealed class IncomingRequest : IDisposable
     public bool IsOneWay => Message.Kind == MessageKind.OneWayRequest;
 
     /// <summary>Identifies the request among everything an activation serves: sender and message id.</summary>
-    public (string Sender, long Id) Key => (Message.SenderKey, Message.Id);
+    public RequestKey Key { get; }
 
     /// <summary>Cancelled when the caller cancels or gives up.</summary>
     public CancellationToken CancellationToken => _cancellation.Token;

@@ -1,5 +1,6 @@
 using System.Runtime.CompilerServices;
 using GenCluster.MessagePack;
+using GenCluster.Runtime.Activation;
 using GenCluster.Runtime.Invocation;
 using GenCluster.Runtime.Messaging;
 using GenCluster.Runtime.Serialization;
@@ -53,7 +54,9 @@ internal sealed class GrainCallInvoker : IGrainCallInvoker
 
     private async Task<Message> CallAsync(GrainReference target, GrainMethod method, ReadOnlyMemory<byte> arguments, CancellationToken cancellationToken)
     {
-        var response = new UnaryResponse();
+        // A grain's await resumes on its activation's scheduler, so the reply's thread only decodes the result and
+        // queues the grain's continuation there: one hop instead of two. Other callers resume on the thread pool.
+        var response = new UnaryResponse(continueWhereTheReplyArrives: ActivationTaskScheduler.IsRunningOnActivation);
         _sender.SendRequest(CreateRequest(target, method, arguments, MessageKind.Request), response, _options.ResponseTimeout, method.Name, cancellationToken);
         var reply = await response.Task.ConfigureAwait(false);
         if (reply.Kind == MessageKind.Error)

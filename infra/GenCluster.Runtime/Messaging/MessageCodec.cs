@@ -215,10 +215,22 @@ internal static class MessageCodec
         return headers;
     }
 
-    private static void WriteSilo(ref MessagePackWriter writer, SiloAddress? silo) => writer.WriteString(silo?.ToString());
+    private static void WriteSilo(ref MessagePackWriter writer, SiloAddress? silo)
+    {
+        if (silo is { } address)
+        {
+            var utf8 = SiloAddressText.Utf8(address);
+            writer.WriteStringHeader(utf8.Length);
+            writer.WriteRaw(utf8);
+        }
+        else
+        {
+            writer.WriteNil();
+        }
+    }
 
     private static SiloAddress? ReadSilo(ref MessagePackReader reader) =>
-        reader.TryReadNil() ? null : SiloAddress.Parse(reader.ReadString());
+        reader.TryReadNil() ? null : SiloAddressText.Parse(reader.ReadStringSpan());
 
     // A time-to-live is a whole number of milliseconds no larger than TimeSpan allows; a hostile
     // value must be a message error, not an overflow deep in TimeSpan.
