@@ -5,11 +5,13 @@ namespace GenCluster.MessagePack;
 /// <summary>A growable <see cref="IBufferWriter{T}"/> over arrays rented from <see cref="ArrayPool{T}.Shared"/>.</summary>
 public sealed class PooledBufferWriter : IBufferWriter<byte>, IDisposable
 {
+    private readonly int _initialCapacity;
     private byte[] _buffer;
     private int _written;
 
     public PooledBufferWriter(int initialCapacity = 256)
     {
+        _initialCapacity = initialCapacity;
         _buffer = ArrayPool<byte>.Shared.Rent(initialCapacity);
     }
 
@@ -46,6 +48,20 @@ public sealed class PooledBufferWriter : IBufferWriter<byte>, IDisposable
     {
         Ensure(sizeHint);
         return _buffer.AsSpan(_written);
+    }
+
+    /// <summary>
+    /// Hands the written bytes over without copying them: the caller owns the array from now on (it never goes back
+    /// to the pool), and this writer starts over with a fresh one. For large values, where a copy would cost more
+    /// than the pool saves.
+    /// </summary>
+    public ReadOnlyMemory<byte> DetachWritten()
+    {
+        ObjectDisposedException.ThrowIf(_buffer.Length == 0, this);
+        var written = _buffer.AsMemory(0, _written);
+        _buffer = ArrayPool<byte>.Shared.Rent(_initialCapacity);
+        _written = 0;
+        return written;
     }
 
     public void Dispose()

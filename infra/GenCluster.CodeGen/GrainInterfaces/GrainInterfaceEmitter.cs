@@ -106,7 +106,7 @@ internal static class GrainInterfaceEmitter
         }
 
         // The arguments travel as one MessagePack array, written into a reused per-thread buffer and copied out
-        // once at their exact size: one allocation per call.
+        // once at their exact size (one allocation per call), or, when large, handed over without a copy.
         source.Line();
         source.Line($"private static {ReadOnlyMemoryOfBytes} Write{method.FieldName}({string.Join(", ", serialized.Select(a => $"{a.Type} {a.Name}"))})");
         source.Open();
@@ -118,7 +118,7 @@ internal static class GrainInterfaceEmitter
             source.Line($"{SerializerOf(argument.Type)}.Serialize(ref writer, {argument.Name});");
         }
 
-        source.Line("return buffer.ToArray();");
+        source.Line("return buffer.TakeWritten();");
         source.Close();
     }
 
@@ -217,7 +217,7 @@ internal static class GrainInterfaceEmitter
         else
         {
             source.Line($"var result = await {call}.ConfigureAwait(false);");
-            source.Line($"return {GrainCallResult}.FromValue({MessagePackSerializer}.Serialize<{method.ResultType}>(result));");
+            source.Line($"return {GrainCallResult}.FromValue({MessagePackSerializer}.SerializeToMemory<{method.ResultType}>(result));");
         }
 
         source.Close();

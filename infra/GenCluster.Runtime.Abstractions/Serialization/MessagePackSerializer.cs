@@ -24,6 +24,19 @@ public static class MessagePackSerializer
         return buffer.ToArray();
     }
 
+    /// <summary>
+    /// Serializes <paramref name="value"/> into memory the caller owns (see <see cref="SerializationBuffer.TakeWritten"/>):
+    /// no copy for large values. Call results and stream items use this.
+    /// </summary>
+    /// <exception cref="SerializerNotFoundException">No serializer is known for <typeparamref name="T"/>.</exception>
+    public static ReadOnlyMemory<byte> SerializeToMemory<T>(T value)
+    {
+        using var buffer = SerializationBuffer.Rent();
+        var writer = new MessagePackWriter(buffer);
+        Serializer<T>.Instance.Serialize(ref writer, value);
+        return buffer.TakeWritten();
+    }
+
     /// <summary>Serializes <paramref name="value"/> into <paramref name="output"/> (e.g. a pipe or a frame body).</summary>
     /// <exception cref="SerializerNotFoundException">No serializer is known for <typeparamref name="T"/>.</exception>
     public static void Serialize<T>(IBufferWriter<byte> output, T value)

@@ -43,6 +43,13 @@ public sealed class SerializationBuffer : IBufferWriter<byte>, IDisposable
     /// <summary>A copy of the written bytes at their exact size.</summary>
     public byte[] ToArray() => WrittenSpan.ToArray();
 
+    /// <summary>
+    /// The written bytes, owned by the caller: a copy at their exact size when small, the buffer's own array when
+    /// large (a tensor, say), where copying would cost more than reusing the array saves.
+    /// </summary>
+    public ReadOnlyMemory<byte> TakeWritten() =>
+        _writer.WrittenCount > MaxRetainedCapacity ? _writer.DetachWritten() : WrittenSpan.ToArray();
+
     /// <inheritdoc />
     public void Advance(int count) => _writer.Advance(count);
 

@@ -13,7 +13,7 @@ public static class StreamSerialization
         ArgumentNullException.ThrowIfNull(items);
         await foreach (var item in items.WithCancellation(cancellationToken).ConfigureAwait(false))
         {
-            yield return MessagePackSerializer.Serialize(item);
+            yield return MessagePackSerializer.SerializeToMemory(item);
         }
     }
 

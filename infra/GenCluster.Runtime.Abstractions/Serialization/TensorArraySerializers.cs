@@ -49,7 +49,8 @@ internal abstract class TensorArraySerializer<T> : IMessagePackSerializer<T[]>
             throw new MessagePackDecodeException(MessagePackDecodeError.InvalidTensor, $"expected a one-dimensional tensor for {typeof(T).Name}[], found rank {tensor.Rank}", position);
         }
 
-        var result = new T[tensor.ElementCount];
+        // Every element is overwritten, so a large tensor skips zeroing megabytes first.
+        var result = GC.AllocateUninitializedArray<T>(checked((int)tensor.ElementCount));
         CopyTo(tensor, result);
         return result;
     }

@@ -15,8 +15,6 @@ namespace GenCluster.Runtime.Client;
 /// </summary>
 internal sealed partial class GatewayConnector : IRequestSender, IFrameHandler, IAsyncDisposable
 {
-    private static readonly FrameBodyWriter<Message> s_write = MessageCodec.Write;
-
     private readonly SemaphoreSlim _connecting = new(1, 1);
     private readonly IReadOnlyList<EndPoint> _gateways;
     private readonly PeerIdentity _self;
@@ -203,7 +201,7 @@ internal sealed partial class GatewayConnector : IRequestSender, IFrameHandler, 
     {
         try
         {
-            await connection.SendAsync(message, s_write, cancellationToken).ConfigureAwait(false);
+            await connection.SendMessageAsync(message, cancellationToken).ConfigureAwait(false);
         }
         catch (ConnectionClosedException e)
         {
@@ -226,7 +224,7 @@ internal sealed partial class GatewayConnector : IRequestSender, IFrameHandler, 
     {
         try
         {
-            await connection.SendAsync(cancel, s_write).ConfigureAwait(false);
+            await connection.SendMessageAsync(cancel).ConfigureAwait(false);
         }
         catch (Exception e)
         {

@@ -16,8 +16,6 @@ namespace GenCluster.Runtime.Gateway;
 /// </summary>
 internal sealed partial class ClientGateway
 {
-    private static readonly FrameBodyWriter<Message> s_write = MessageCodec.Write;
-
     private readonly ConcurrentDictionary<(IFrameConnection Client, long Id), long> _forwarded = new();
     private readonly ConcurrentDictionary<IFrameConnection, byte> _clients = new();
     private readonly Lazy<byte[]> _manifest = new(() => GrainManifest.Encode(GrainManifest.FromRegistry()));
@@ -144,7 +142,7 @@ internal sealed partial class ClientGateway
     {
         try
         {
-            await client.SendAsync(reply, s_write).ConfigureAwait(false);
+            await client.SendMessageAsync(reply).ConfigureAwait(false);
         }
         catch (Exception e)
         {

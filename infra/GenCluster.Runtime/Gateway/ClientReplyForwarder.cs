@@ -12,8 +12,6 @@ namespace GenCluster.Runtime.Gateway;
 /// </summary>
 internal sealed partial class ClientReplyForwarder : IResponseSink
 {
-    private static readonly FrameBodyWriter<Message> s_write = MessageCodec.Write;
-
     private readonly object _lock = new();
     private readonly IFrameConnection _client;
     private readonly long _clientRequestId;
@@ -63,7 +61,7 @@ internal sealed partial class ClientReplyForwarder : IResponseSink
         {
             if (_client.IsConnected)
             {
-                await _client.SendAsync(message, s_write).ConfigureAwait(false);
+                await _client.SendMessageAsync(message).ConfigureAwait(false);
             }
         }
         catch (Exception e)

@@ -6,8 +6,6 @@ namespace GenCluster.Runtime.Messaging;
 /// <summary>Replies over the connection a request arrived on.</summary>
 internal sealed class ConnectionReplyChannel : IReplyChannel
 {
-    private static readonly FrameBodyWriter<Message> s_write = MessageCodec.Write;
-
     private readonly IFrameConnection _connection;
 
     /// <summary>Creates a channel back over <paramref name="connection"/>.</summary>
@@ -22,7 +20,7 @@ internal sealed class ConnectionReplyChannel : IReplyChannel
         // A caller whose connection is gone has already failed its call; its replies have nowhere to go.
         if (_connection.IsConnected)
         {
-            await _connection.SendAsync(reply, s_write).ConfigureAwait(false);
+            await _connection.SendMessageAsync(reply).ConfigureAwait(false);
         }
     }
 }

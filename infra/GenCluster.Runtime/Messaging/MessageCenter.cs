@@ -14,8 +14,6 @@ namespace GenCluster.Runtime.Messaging;
 /// </summary>
 internal sealed partial class MessageCenter
 {
-    private static readonly FrameBodyWriter<Message> s_write = MessageCodec.Write;
-
     private readonly LocalSilo _local;
     private readonly SiloConnections _connections;
     private readonly PendingRequestTable _requests;
@@ -48,7 +46,7 @@ internal sealed partial class MessageCenter
         var connection = await _connections.GetAsync(silo, cancellationToken).ConfigureAwait(false);
         try
         {
-            await connection.SendAsync(message, s_write, cancellationToken).ConfigureAwait(false);
+            await connection.SendMessageAsync(message, cancellationToken).ConfigureAwait(false);
         }
         catch (ConnectionClosedException e)
         {

@@ -85,6 +85,12 @@ internal static class MessageCodec
         }
     }
 
+    /// <summary>
+    /// Roughly how many bytes <paramref name="message"/> encodes to: the body plus room for the envelope, so that a
+    /// frame writer can reserve it up front and encode even a large body in place.
+    /// </summary>
+    public static int EstimateSize(Message message) => (int)Math.Min(int.MaxValue, message.Body.Length + 512L);
+
     /// <summary>Encodes <paramref name="message"/> into a new array.</summary>
     public static byte[] Encode(Message message)
     {
@@ -168,7 +174,7 @@ internal static class MessageCodec
 
         var redirect = ReadSilo(ref reader);
         var headers = ReadHeaders(ref reader);
-        var body = reader.TryReadNil() ? ReadOnlyMemory<byte>.Empty : reader.ReadBytes().ToArray();
+        var body = reader.TryReadNil() ? ReadOnlyMemory<byte>.Empty : CopyBody(reader.ReadBytes());
         for (int extra = fields - FieldCount; extra > 0; extra--)
         {
             reader.Skip();
@@ -190,6 +196,15 @@ internal static class MessageCodec
             Headers = headers,
             Body = body,
         };
+    }
+
+    // The body outlives the frame's buffer. Every byte is overwritten, so the array need not be zeroed first — which
+    // matters for tensors of many megabytes.
+    private static byte[] CopyBody(in ReadOnlySequence<byte> bytes)
+    {
+        var body = GC.AllocateUninitializedArray<byte>(checked((int)bytes.Length));
+        bytes.CopyTo(body);
+        return body;
     }
 
     private static Dictionary<string, string>? ReadHeaders(ref MessagePackReader reader)

@@ -11,8 +11,6 @@ namespace GenCluster.Runtime.Messaging;
 /// </summary>
 internal sealed class SiloProber : ISiloProber
 {
-    private static readonly FrameBodyWriter<Message> s_write = MessageCodec.Write;
-
     private readonly LocalSilo _local;
     private readonly SiloConnections _connections;
     private readonly PendingRequestTable _requests;
@@ -34,7 +32,7 @@ internal sealed class SiloProber : ISiloProber
         try
         {
             var connection = await _connections.GetAsync(target, ct).ConfigureAwait(false);
-            await connection.SendAsync(ping, s_write, ct).ConfigureAwait(false);
+            await connection.SendMessageAsync(ping, ct).ConfigureAwait(false);
         }
         catch (Exception e)
         {

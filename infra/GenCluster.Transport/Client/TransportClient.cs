@@ -58,7 +58,7 @@ public sealed partial class TransportClient
 
         var socket = await ConnectSocketAsync(remote, cancellationToken).ConfigureAwait(false);
         Statistics.OnConnectionAccepted();
-        var context = new SocketConnection(socket, _options);
+        var context = new SocketConnection(socket, _options, kind: "client");
         context.Start();
 
         PeerIdentity server;

@@ -7,32 +7,44 @@ using Microsoft.AspNetCore.Http.Features;
 namespace GenCluster.Transport;
 
 /// <summary>
-/// A connected client <see cref="Socket"/> exposed as a <see cref="ConnectionContext"/>, the same abstraction Kestrel
-/// gives the server side: a receive loop copies socket bytes into one pipe, a send loop drains the other pipe into the
-/// socket (everything flushed since its last write goes out in one go).
+/// A connected <see cref="Socket"/> exposed as a <see cref="ConnectionContext"/>, on both sides: connections a client
+/// opens, and connections Kestrel accepts through <see cref="SocketListenerFactory"/>. A receive loop copies socket
+/// bytes into one pipe, a send loop drains the other pipe into the socket (everything flushed since its last write
+/// goes out in one go).
 /// </summary>
 internal sealed class SocketConnection : ConnectionContext
 {
-    // Bytes asked of the receive pipe per socket read; large enough that a big frame takes few reads.
+    // Bytes asked of the receive pipe per socket read. A read that fills its buffer means more is waiting (a large
+    // frame), so the next read asks for twice as much, up to the maximum: a 64 MiB tensor then takes a few dozen
+    // reads, and small messages keep small buffers.
     private const int ReceiveBufferSize = 64 * 1024;
+    private const int MaxReceiveBufferSize = 4 * 1024 * 1024;
 
     private readonly Socket _socket;
     private readonly Pipe _received;
     private readonly Pipe _toSend;
     private readonly CancellationTokenSource _closedTokenSource = new();
     private readonly object _abortLock = new();
+    private readonly TimeSpan _drainTimeout;
     private ConnectionAbortedException? _abortReason;
     private Task _receiving = Task.CompletedTask;
     private Task _sending = Task.CompletedTask;
 
-    public SocketConnection(Socket socket, TransportOptions options)
+    /// <param name="socket">A connected socket, owned by this connection from now on.</param>
+    /// <param name="options">Buffer limits.</param>
+    /// <param name="kind">Which side opened it (<c>client</c> or <c>server</c>), the prefix of its id in logs.</param>
+    public SocketConnection(Socket socket, TransportOptions options, string kind)
     {
         _socket = socket;
+        _drainTimeout = options.GracefulCloseTimeout;
         var scheduler = PipeScheduler.ThreadPool;
+
+        // The frame reader runs on the receive loop's thread: frame handlers only decode and hand off (they never block),
+        // and not dispatching saves a thread-pool hop on every message received.
         _received = new Pipe(new PipeOptions(
             pauseWriterThreshold: options.ReceiveBufferLimit,
             resumeWriterThreshold: options.ReceiveBufferLimit / 2,
-            readerScheduler: scheduler,
+            readerScheduler: PipeScheduler.Inline,
             writerScheduler: scheduler,
             minimumSegmentSize: ReceiveBufferSize,
             useSynchronizationContext: false));
@@ -44,7 +56,7 @@ internal sealed class SocketConnection : ConnectionContext
             minimumSegmentSize: 16 * 1024,
             useSynchronizationContext: false));
         Transport = new DuplexPipe(_received.Reader, _toSend.Writer);
-        ConnectionId = $"client-{Guid.NewGuid():N}"[..19];
+        ConnectionId = $"{kind}-{Guid.NewGuid():N}"[..(kind.Length + 13)];
         LocalEndPoint = socket.LocalEndPoint;
         RemoteEndPoint = socket.RemoteEndPoint;
     }
@@ -96,6 +108,18 @@ internal sealed class SocketConnection : ConnectionContext
     /// <inheritdoc />
     public override async ValueTask DisposeAsync()
     {
+        // What the application wrote before letting go still goes out (a handshake refusal, say), as with Kestrel's own
+        // transport; a peer that does not read gets the drain timeout, then the socket is closed regardless.
+        await _toSend.Writer.CompleteAsync().ConfigureAwait(false);
+        try
+        {
+            await _sending.WaitAsync(_drainTimeout).ConfigureAwait(false);
+        }
+        catch (TimeoutException)
+        {
+            // Given up on: Abort below drops the rest.
+        }
+
         Abort(new ConnectionAbortedException("the connection was disposed"));
         await Task.WhenAll(_receiving, _sending).ConfigureAwait(false);
         await _closedTokenSource.CancelAsync().ConfigureAwait(false);
@@ -118,14 +142,17 @@ internal sealed class SocketConnection : ConnectionContext
         Exception? error = null;
         try
         {
+            int size = ReceiveBufferSize;
             while (true)
             {
-                var memory = output.GetMemory(ReceiveBufferSize);
+                var memory = output.GetMemory(size);
                 int received = await _socket.ReceiveAsync(memory, SocketFlags.None).ConfigureAwait(false);
                 if (received == 0)
                 {
                     break;
                 }
+
+                size = received == memory.Length ? Math.Min(size * 2, MaxReceiveBufferSize) : ReceiveBufferSize;
 
                 output.Advance(received);
                 var flush = await output.FlushAsync().ConfigureAwait(false);

@@ -151,14 +151,7 @@ public sealed partial class TransportServer : IAsyncDisposable
         builder.Services.AddSingleton<IHostLifetime, EmbeddedHostLifetime>();
         builder.Services.AddSingleton(connectionHandler);
         builder.WebHost.UseKestrelCore();
-        builder.WebHost.UseSockets(sockets =>
-        {
-            sockets.NoDelay = true;
-
-            // A whole frame must fit in the receive buffer (see ReceiveBufferLimit); the send buffer is the backpressure bound.
-            sockets.MaxReadBufferSize = _options.ReceiveBufferLimit;
-            sockets.MaxWriteBufferSize = _options.MaxPendingSendBytes;
-        });
+        builder.Services.AddSingleton<IConnectionListenerFactory>(new SocketListenerFactory(_options));
         builder.WebHost.ConfigureKestrel(kestrel =>
         {
             kestrel.AddServerHeader = false;
