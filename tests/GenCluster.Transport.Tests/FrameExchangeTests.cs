@@ -130,6 +130,35 @@ public sealed class FrameExchangeTests(ITestOutputHelper output)
     }
 
     [Fact]
+    public async Task Frames_already_buffered_are_not_handled_after_the_handler_aborts_the_connection()
+    {
+        // The handler cuts the peer off at its first frame; the other 99 arrived in the same socket write.
+        var handler = new RecordingHandler
+        {
+            OnFrame = static (connection, _) =>
+            {
+                connection.Abort("test: the first frame is enough");
+                return ValueTask.CompletedTask;
+            },
+        };
+        await using var harness = await ServerHarness.StartAsync(handler);
+        using var peer = await RawPeer.ConnectAsync(harness.EndPoint);
+        (await peer.AuthenticateAsync(TestTransport.Secret, TestTransport.SiloIdentity("aborted"))).Accepted.Should().BeTrue();
+        var batch = new ArrayBufferWriter<byte>();
+        for (int i = 0; i < 100; i++)
+        {
+            FrameWriter.WriteFrame(batch, new byte[] { 0xc0 }, 1024);
+        }
+
+        await peer.SendAsync(batch.WrittenMemory);
+
+        (await peer.WaitForCloseAsync(TimeSpan.FromSeconds(10))).Should().BeTrue();
+        var (_, error) = await handler.WaitDisconnectedAsync(TimeSpan.FromSeconds(10));
+        handler.FramesSeen.Should().Be(1);
+        error.Should().BeOfType<ConnectionClosedException>().Which.Message.Should().Contain("the first frame is enough");
+    }
+
+    [Fact]
     public async Task A_64_MiB_frame_round_trips_intact()
     {
         const int DataLength = 64 * 1024 * 1024;

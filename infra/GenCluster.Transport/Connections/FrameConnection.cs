@@ -40,6 +40,7 @@ internal sealed partial class FrameConnection : IFrameConnection
     private readonly TimeSpan _gracefulCloseTimeout;
     private readonly bool _ownsContext;
     private volatile CloseState _state;
+    private volatile bool _aborted;
     private Exception? _localCloseReason;
     private bool _outputCompleted;
     private Task _processing = Task.CompletedTask;
@@ -151,6 +152,7 @@ internal sealed partial class FrameConnection : IFrameConnection
     /// <inheritdoc />
     public void Abort(string reason)
     {
+        _aborted = true;
         if (TryBeginClose(CloseState.ClosingLocally, new ConnectionClosedException($"the connection was aborted: {reason}")))
         {
             LogAborted(_logger, ConnectionId, Remote, reason);
@@ -347,12 +349,20 @@ internal sealed partial class FrameConnection : IFrameConnection
                 var buffer = result.Buffer;
                 try
                 {
-                    while (_frames.TryReadFrame(ref buffer, out var payload))
+                    // An aborted connection stops here, even with frames still buffered: a peer that was cut off for
+                    // sending garbage must not go on being decoded (and logged) frame by frame.
+                    while (!_aborted && _frames.TryReadFrame(ref buffer, out var payload))
                     {
                         _statistics.OnFrameReceived(payload.Length);
                         inHandler = true;
                         await _handler.OnFrameAsync(this, payload).ConfigureAwait(false);
                         inHandler = false;
+                    }
+
+                    if (_aborted)
+                    {
+                        error = _localCloseReason;
+                        break;
                     }
 
                     if (result.IsCompleted || result.IsCanceled)
