@@ -4,6 +4,7 @@ using GenCluster.Membership;
 using GenCluster.Runtime.Hosting;
 using GenCluster.Runtime.Persistence;
 using GenCluster.Silo;
+using GenCluster.Transport;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Http;
@@ -38,6 +39,9 @@ if (settings.MembershipProvider == "file")
         settings.MembershipPath!, provider.GetRequiredService<ILogger<FileMembershipTable>>(), provider.GetRequiredService<TimeProvider>()));
 }
 
+// Transport limits and timeouts (MaxFrameSize, HandshakeTimeout, ...) from the "Transport" section; bound first, so
+// the cluster id and secret always come from the silo's own settings below.
+builder.Services.Configure<TransportOptions>(builder.Configuration.GetSection("Transport"));
 builder.Services.AddGenClusterSilo(silo =>
 {
     silo.SiloName = settings.Name;
