@@ -1,0 +1,23 @@
+namespace GenCluster.Contracts.Tests.Experiments.Support;
+
+/// <summary>The example specs shipped in contracts/examples, copied next to the test assembly.</summary>
+internal static class Examples
+{
+    public static string Directory => Path.Combine(AppContext.BaseDirectory, "examples");
+
+    public static string PathOf(string fileName) => Path.Combine(Directory, fileName);
+
+    public static string Text(string fileName) => File.ReadAllText(PathOf(fileName));
+
+    /// <summary>Every YAML example's file name.</summary>
+    public static TheoryData<string> YamlFiles()
+    {
+        var data = new TheoryData<string>();
+        foreach (var file in System.IO.Directory.GetFiles(Directory, "*.yaml").Order(StringComparer.Ordinal))
+        {
+            data.Add(Path.GetFileName(file));
+        }
+
+        return data;
+    }
+}
