@@ -175,18 +175,29 @@ public static class ExperimentSpecValidator
             return;
         }
 
+        // Both rules are judged before either is reported: a report makes the field unusable for later rules.
+        string? split = null;
         if (spec.BatchSize % spec.WorldSize != 0)
         {
-            errors.Add(F.BatchSize, $"{spec.BatchSize:N0} is not divisible by {F.WorldSize} {spec.WorldSize:N0}; every worker takes {F.BatchSize} / {F.WorldSize} images");
+            split = $"{spec.BatchSize:N0} is not divisible by {F.WorldSize} {spec.WorldSize:N0}; every worker takes {F.BatchSize} / {F.WorldSize} images";
         }
         else if (family is not null && spec.BatchSize / spec.WorldSize < family.MinBatchPerWorker)
         {
-            errors.Add(F.BatchSize, $"gives each of the {spec.WorldSize:N0} workers {spec.BatchSize / spec.WorldSize} image(s); {family.Name} needs at least {family.MinBatchPerWorker} per worker (BatchNorm needs more than one value per channel)");
+            split = $"gives each of the {spec.WorldSize:N0} workers {spec.BatchSize / spec.WorldSize} image(s); {family.Name} needs at least {family.MinBatchPerWorker} per worker (BatchNorm needs more than one value per channel)";
         }
 
+        string? size = null;
         if (dataset is not null && spec.Dataset is not null && spec.BatchSize > dataset.ImagesIn(spec.Dataset.Split))
         {
-            errors.Add(F.BatchSize, $"{spec.BatchSize:N0} exceeds the {dataset.ImagesIn(spec.Dataset.Split):N0} images of {dataset.Name}'s {SpecFieldNames.Of(spec.Dataset.Split)} split: an epoch would have no full batch");
+            size = $"{spec.BatchSize:N0} exceeds the {dataset.ImagesIn(spec.Dataset.Split):N0} images of {dataset.Name}'s {SpecFieldNames.Of(spec.Dataset.Split)} split: an epoch would have no full batch";
+        }
+
+        foreach (var message in new[] { split, size })
+        {
+            if (message is not null)
+            {
+                errors.Add(F.BatchSize, message);
+            }
         }
     }
 
@@ -299,11 +310,6 @@ public static class ExperimentSpecValidator
             return;
         }
 
-        if (errors.Usable(F.WorldSize) && worldSize is >= 1 and <= ExperimentSpecLimits.MaxWorldSize && devices.Count != worldSize)
-        {
-            errors.Add(F.Devices, $"lists {devices.Count:N0} device(s) but {F.WorldSize} is {worldSize:N0}; give one device per worker in rank order, or write {F.Auto}");
-        }
-
         var seen = new Dictionary<DeviceAddress, int>();
         for (int i = 0; i < devices.Count; i++)
         {
@@ -326,6 +332,12 @@ public static class ExperimentSpecValidator
             {
                 errors.Add(path, $"repeats devices[{seen[device]}] ({device}); each worker needs a device of its own, because a worker grain is keyed by silo/device");
             }
+        }
+
+        // After the items: reporting the list marks everything in it unusable.
+        if (errors.Usable(F.WorldSize) && worldSize is >= 1 and <= ExperimentSpecLimits.MaxWorldSize && devices.Count != worldSize)
+        {
+            errors.Add(F.Devices, $"lists {devices.Count:N0} device(s) but {F.WorldSize} is {worldSize:N0}; give one device per worker in rank order, or write {F.Auto}");
         }
     }
 
@@ -389,11 +401,19 @@ public static class ExperimentSpecValidator
             && (max is not { } top || (maxInclusive ? value <= top : value < top));
         if (!inside)
         {
-            errors.Add(path, $"must be a finite number {lower}{upper}; got {value.ToString("R", System.Globalization.CultureInfo.InvariantCulture)}");
+            errors.Add(path, $"must be a finite number {lower}{upper}; got {Format(value)}");
         }
 
         return inside;
     }
+
+    private static string Format(double value) => value switch
+    {
+        double.PositiveInfinity => "infinity",
+        double.NegativeInfinity => "-infinity",
+        _ when double.IsNaN(value) => "NaN",
+        _ => value.ToString("R", System.Globalization.CultureInfo.InvariantCulture),
+    };
 
     private static string Shorten(string text) => text.Length <= 80 ? text : text[..77] + "...";
 

@@ -1,8 +1,9 @@
 namespace GenCluster.Contracts.Experiments;
 
 /// <summary>
-/// Collects every error of one spec. Errors found while reading text mark their field as unusable, so the validator,
-/// which then checks the partly read spec, neither repeats them nor draws conclusions from placeholder values.
+/// Collects every error of one spec. Every error marks its field as unusable, so later rules neither report the same
+/// field twice nor draw conclusions from a value already found wrong (or, for text that could not be read, from the
+/// placeholder standing in for it).
 /// </summary>
 internal sealed class SpecErrorList
 {
@@ -27,11 +28,12 @@ internal sealed class SpecErrorList
         _unusable.Add(path);
     }
 
-    /// <summary>Records a problem found by the validator.</summary>
+    /// <summary>Records a problem found by the validator and marks the field unusable.</summary>
     public void Add(string path, string message)
     {
         var (line, column) = _locate?.Invoke(path) ?? (0, 0);
         _errors.Add(new SpecError(path, message, line, column));
+        _unusable.Add(path);
     }
 
     /// <summary>Whether every one of <paramref name="paths"/> was read without error, so rules may rely on its value.</summary>

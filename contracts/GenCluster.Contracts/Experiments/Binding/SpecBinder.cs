@@ -277,7 +277,8 @@ internal sealed class SpecBinder
             return text.Text;
         }
 
-        Errors.Unusable(path, $"must be a string; got {node.Description}{(node is SpecScalar ? " (quote it to make it a string)" : string.Empty)}", node.Line, node.Column);
+        string hint = node is SpecScalar { Kind: not ScalarKind.Null } ? " (quote it to make it a string)" : NullHint(node);
+        Errors.Unusable(path, $"must be a string; got {node.Description}{hint}", node.Line, node.Column);
         return null;
     }
 

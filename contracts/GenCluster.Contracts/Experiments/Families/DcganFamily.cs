@@ -25,7 +25,7 @@ internal sealed class DcganFamily : ModelFamily
     public override int MinBatchPerWorker => 2;
 
     public override NetworkSpec WithDefaults(NetworkSpec network, bool generator) =>
-        network.FeatureMaps is null && network.Widths is null ? network with { FeatureMaps = DefaultFeatureMaps } : network;
+        network.FeatureMaps is null ? network with { FeatureMaps = DefaultFeatureMaps } : network;
 
     public override void Validate(ModelSpec model, string path, SpecErrorList errors)
     {

@@ -22,7 +22,7 @@ internal sealed class MlpGanFamily : ModelFamily
     public override int MinBatchPerWorker => 1;
 
     public override NetworkSpec WithDefaults(NetworkSpec network, bool generator) =>
-        network.FeatureMaps is null && network.Widths is null
+        network.Widths is null
             ? network with { Widths = generator ? s_generatorWidths : s_discriminatorWidths }
             : network;
 
