@@ -87,8 +87,9 @@ def main():
     for text in documents:
         try:
             results.append({"ok": canonical(yaml.compose(text, Loader=yaml.SafeLoader))})
-        except yaml.YAMLError as error:
-            results.append({"error": str(error)})
+        except (yaml.YAMLError, ValueError) as error:
+            # PyYAML lets a few malformed escapes ("\\U00110000") surface as ValueError from chr().
+            results.append({"error": "%s: %s" % (type(error).__name__, error)})
     with open(sys.argv[2], "w", encoding="utf-8") as target:
         json.dump(results, target)
 

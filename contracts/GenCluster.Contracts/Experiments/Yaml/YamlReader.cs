@@ -97,6 +97,12 @@ internal sealed class YamlReader
         if (IsMarker(_pos, '-'))
         {
             _pos += 3;
+            SkipSpaces();
+            if (!IsBreakOrEnd(_pos) && At(_pos) != '#')
+            {
+                throw Error(_pos, "content on the '---' line is not supported; start the document on the line after it");
+            }
+
             FinishLine();
             SkipBlankLines();
         }
