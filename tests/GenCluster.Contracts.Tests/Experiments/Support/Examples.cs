@@ -10,14 +10,9 @@ internal static class Examples
     public static string Text(string fileName) => File.ReadAllText(PathOf(fileName));
 
     /// <summary>Every YAML example's file name.</summary>
-    public static TheoryData<string> YamlFiles()
-    {
-        var data = new TheoryData<string>();
-        foreach (var file in System.IO.Directory.GetFiles(Directory, "*.yaml").Order(StringComparer.Ordinal))
-        {
-            data.Add(Path.GetFileName(file));
-        }
+    public static IReadOnlyList<string> YamlFileNames() =>
+        System.IO.Directory.GetFiles(Directory, "*.yaml").Select(f => Path.GetFileName(f)).Order(StringComparer.Ordinal).ToList();
 
-        return data;
-    }
+    /// <summary>Every YAML example's file name, as theory data.</summary>
+    public static TheoryData<string> YamlFiles() => new(YamlFileNames());
 }
