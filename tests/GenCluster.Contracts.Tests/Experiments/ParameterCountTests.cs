@@ -74,11 +74,18 @@ public sealed class ParameterCountTests
     }
 
     [Fact]
-    public void The_default_dcgan_has_the_parameter_count_of_its_layers()
+    public void The_default_models_have_the_parameter_counts_docs_experiment_spec_states()
     {
-        // Worked by hand, so the formula is readable: ConvT(100→256, 7×7) + BN(256) + ConvT(256→128, 4×4) + BN(128) + ConvT(128→1, 4×4).
-        long generator = (100 * 256 * 49) + (2 * 256) + (256 * 128 * 16) + (2 * 128) + (128 * 1 * 16);
+        // Worked by hand from the layers, so the formulas stay readable, and equal to the figures in the documentation.
+        long dcganG = (100 * 256 * 49) + (2 * 256) + (256 * 128 * 16) + (2 * 128) + (128 * 1 * 16);
+        long dcganD = (1 * 64 * 16) + (64 * 128 * 16) + (2 * 128) + (128 * 49);
+        long mlpG = (100 * 256) + 256 + (256 * 512) + 512 + (512 * 1024) + 1024 + (1024 * 784) + 784;
+        long mlpD = (784 * 1024) + 1024 + (1024 * 512) + 512 + (512 * 256) + 256 + 256 + 1;
 
-        new DcganFamily().ParameterCount(ModelSpec.ForFamily("dcgan"), generator: true).Should().Be(generator);
+        var dcgan = ModelSpec.ForFamily("dcgan");
+        var mlp = ModelSpec.ForFamily("mlp-gan");
+        (new DcganFamily().ParameterCount(dcgan, true), new DcganFamily().ParameterCount(dcgan, false)).Should().Be((dcganG, dcganD));
+        (new MlpGanFamily().ParameterCount(mlp, true), new MlpGanFamily().ParameterCount(mlp, false)).Should().Be((mlpG, mlpD));
+        (dcganG, dcganD, mlpG, mlpD).Should().Be((1_781_504, 138_624, 1_486_352, 1_460_225));
     }
 }
