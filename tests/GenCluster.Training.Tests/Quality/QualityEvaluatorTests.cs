@@ -36,9 +36,11 @@ public sealed class QualityEvaluatorTests(FashionMnistFixture data, QualityFixtu
     {
         var train = data.Train.Images.Span[..(SetSize * FashionMnist.PixelsPerImage)];
         var trainFid = quality.Evaluator.Score(train).Fid;
-        var noiseFid = quality.Evaluator.Score(ImageTransforms.Noise(SetSize, seed: 1)).Fid;
-        var blurredFid = quality.Evaluator.Score(ImageTransforms.Blur(train, radius: 1)).Fid;
-        var shiftedFid = quality.Evaluator.Score(ImageTransforms.Shift(train, pixels: 3)).Fid;
+        // Degraded sets of half the size: the gaps checked here are two orders of magnitude, far above the small-sample bias.
+        var half = train[..(train.Length / 2)];
+        var noiseFid = quality.Evaluator.Score(ImageTransforms.Noise(SetSize / 2, seed: 1)).Fid;
+        var blurredFid = quality.Evaluator.Score(ImageTransforms.Blur(half, radius: 1)).Fid;
+        var shiftedFid = quality.Evaluator.Score(ImageTransforms.Shift(half, pixels: 3)).Fid;
         var scale = quality.Evaluator.ReferenceStatistics.TotalVariance;
         output.WriteLine($"FID vs test set: train {trainFid:F3}, blurred train {blurredFid:F3}, shifted train {shiftedFid:F3}, noise {noiseFid:F3}; test-set total variance {scale:F3}");
 
@@ -50,12 +52,15 @@ public sealed class QualityEvaluatorTests(FashionMnistFixture data, QualityFixtu
     }
 
     [Fact]
-    public void A_set_scored_against_its_own_statistics_is_zero()
+    public void Real_features_against_themselves_are_zero()
     {
+        // The classifier's features have near-singular covariance (dead ReLU units), the hard case for Σ^½.
         var statistics = quality.Evaluator.Statistics(quality.Test.Images.Span);
         var distance = FrechetDistance.Between(statistics, quality.Evaluator.ReferenceStatistics);
-        distance.Value.Should().BeLessThanOrEqualTo(1e-6 * statistics.TotalVariance);
-        quality.Evaluator.Score(quality.Test.Images.Span).Fid.Should().BeLessThanOrEqualTo(1e-6 * statistics.TotalVariance);
+        var unclamped = (2 * statistics.TotalVariance) - (2 * distance.RootTrace);
+        output.WriteLine($"test set vs itself: FID {distance.Value:E3}, unclamped covariance term {unclamped:E3}, total variance {statistics.TotalVariance:F3}");
+        distance.MeanTerm.Should().Be(0, "the same images give the same features");
+        Math.Abs(unclamped).Should().BeLessThanOrEqualTo(1e-6 * statistics.TotalVariance);
     }
 
     [Fact]
