@@ -4,7 +4,7 @@ using static GenCluster.Torch.torch;
 namespace GenCluster.Training.Quality;
 
 /// <summary>Top-1 accuracy of a <see cref="FashionMnistClassifier"/> on a Fashion-MNIST split.</summary>
-public static class ClassifierAccuracy
+internal static class ClassifierAccuracy
 {
     /// <summary>
     /// The fraction of <paramref name="data"/> classified correctly, in evaluation mode (the module's mode is restored).

@@ -9,7 +9,7 @@ namespace GenCluster.Training.Quality;
 /// (small eigenvalues of positive semi-definite matrices keep their relative accuracy); the matrices here are
 /// feature covariances of at most a few hundred dimensions, where a decomposition takes milliseconds.
 /// </remarks>
-public sealed class SymmetricEigenDecomposition
+internal sealed class SymmetricEigenDecomposition
 {
     /// <summary>Sweeps before giving up; Jacobi converges quadratically, so well-posed inputs need fewer than 15.</summary>
     public const int MaxSweeps = 100;
