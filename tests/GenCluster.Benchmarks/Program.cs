@@ -1,4 +1,5 @@
 using GenCluster.Benchmarks;
+using GenCluster.Benchmarks.Quality;
 using GenCluster.Benchmarks.Runtime;
 
 // dotnet run --project tests/GenCluster.Benchmarks -c Release -- <benchmark> [options]
@@ -7,6 +8,12 @@ if (name == TcpPeerServer.Subcommand)
 {
     // Hidden: the raw-socket peer, started by the runtime benchmarks as a second process.
     return await TcpPeerServer.RunAsync();
+}
+
+if (FidBenchmark.Handles(name))
+{
+    // The quality benchmarks take file paths, which the integer-only options below do not.
+    return FidBenchmark.Run(name, args.Skip(1).ToArray());
 }
 
 var options = BenchmarkArguments.Parse(args.Skip(1).ToArray());
@@ -35,6 +42,8 @@ static int Usage()
           grain-roundtrip   [--steps N calls per round] [--warmup N] [--rounds N] [--payload BYTES]
           grain-throughput  [--seconds N per round] [--outstanding N] [--drivers N] [--rounds N]
           tensor-transfer   [--mib N] [--steps N transfers per round] [--warmup N] [--rounds N]
+          fid-score         --generator FILE [--samples N] [--seed N] [--threads N] [--classifier FILE]
+          fid-reference     [--steps N] [--batch N] [--seed N] [--threads N] [--samples N] [--output DIR] [--local]
         """);
     return 2;
 }
