@@ -235,14 +235,14 @@ internal sealed partial class ExperimentCoordinatorGrain(
                     cancellationToken.ThrowIfCancellationRequested();
                     var late = Enumerable.Range(0, calls.Length).Where(r => pending.Contains(calls[r])).ToList();
                     throw await DiagnoseAsync(step,
-                        $"{Ranks(late)} did not finish {what} {(late.Count == 1 ? "its worker" : "their workers")} within {limit.TotalSeconds:0.###} s");
+                        $"{Ranks(late)} did not finish {what} {(late.Count == 1 ? "its worker" : "their workers")} within {limit.TotalSeconds:0.###} s", failedRank: null);
                 }
 
                 if (!done.IsCompletedSuccessfully)
                 {
                     var rank = Array.IndexOf(calls, done);
                     var error = done.Exception?.GetBaseException() ?? new OperationCanceledException("the call was cancelled");
-                    throw await DiagnoseAsync(step, $"rank {rank} ({S.Workers[rank]}) failed {what} its worker: {Describe(error)}");
+                    throw await DiagnoseAsync(step, $"rank {rank} ({S.Workers[rank]}) failed {what} its worker: {Describe(error)}", rank);
                 }
 
                 pending.Remove(done);
@@ -260,16 +260,24 @@ internal sealed partial class ExperimentCoordinatorGrain(
         return [.. calls.Select(c => c.Result)];
     }
 
-    /// <summary>Pings every worker and shard (bounded) and folds what does not answer, or answers without its state, into the reason.</summary>
-    private async Task<ExperimentFailedException> DiagnoseAsync(long? step, string primary)
+    /// <summary>
+    /// Pings every other worker and every shard (bounded) and folds what does not answer, or answers without its
+    /// state, into the reason: the first failure seen is often a symptom (a push to a lost shard), this names the cause.
+    /// </summary>
+    private async Task<ExperimentFailedException> DiagnoseAsync(long? step, string primary, int? failedRank)
     {
         var findings = new List<string>();
         var probes = S.Workers.Select(async (key, rank) =>
         {
+            if (rank == failedRank)
+            {
+                return;
+            }
+
             try
             {
                 var health = await GrainFactory.GetGrain<IGpuWorkerGrain>(key).Ping().WaitAsync(_options.ProbeTimeout, time);
-                if (!health.Ready)
+                if (!health.Ready && step is not null)
                 {
                     findings.Add($"rank {rank} on silo '{health.SiloName}' lost its replica");
                 }

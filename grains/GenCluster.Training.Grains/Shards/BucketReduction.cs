@@ -39,6 +39,9 @@ internal sealed class BucketReduction
     /// <summary>The step whose gradients are being collected.</summary>
     public long Step { get; private set; }
 
+    /// <summary>Whether some rank's gradients for <see cref="Step"/> wait for the others.</summary>
+    public bool HasWaiters => _summed > 0 || _arrived.Any(a => a is not null);
+
     /// <summary>Ranks whose gradients for <see cref="Step"/> have not arrived.</summary>
     public IEnumerable<int> MissingRanks => Enumerable.Range(0, _worldSize).Where(r => r >= _summed && _arrived[r] is null);
 
@@ -99,7 +102,7 @@ internal sealed class BucketReduction
     /// <summary>Fails the ranks waiting on the current step and forgets its partial sum; the step stays the same.</summary>
     public void Abort(Exception reason)
     {
-        if (_summed == 0 && _arrived.All(a => a is null))
+        if (!HasWaiters)
         {
             return; // nobody waits
         }

@@ -93,13 +93,14 @@ internal sealed partial class ParameterShardGrain(ILogger<ParameterShardGrain> l
 
     public Task AbortStep(string reason)
     {
-        foreach (var bucket in _buckets)
+        var waiting = _buckets.Where(b => b.HasWaiters).ToList();
+        if (waiting.Count > 0)
         {
-            if (bucket.MissingRanks.Any())
-            {
-                LogAborting(logger, GetPrimaryKeyString(), bucket.Step, string.Join(", ", bucket.MissingRanks));
-            }
+            LogAborting(logger, GetPrimaryKeyString(), waiting[0].Step, waiting.Count, string.Join(", ", waiting.SelectMany(b => b.MissingRanks).Distinct().Order()));
+        }
 
+        foreach (var bucket in waiting)
+        {
             bucket.Abort(new InvalidOperationException($"step aborted by the coordinator: {reason}"));
         }
 
@@ -111,6 +112,6 @@ internal sealed partial class ParameterShardGrain(ILogger<ParameterShardGrain> l
     [LoggerMessage(Level = LogLevel.Information, Message = "Shard {Shard} owns [{Offset}, +{Length}) in {Buckets} buckets")]
     private static partial void LogInitialized(ILogger logger, string shard, long offset, int length, int buckets);
 
-    [LoggerMessage(Level = LogLevel.Warning, Message = "Shard {Shard} aborts step {Step}; ranks {Missing} never sent their gradients")]
-    private static partial void LogAborting(ILogger logger, string shard, long step, string missing);
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Shard {Shard} aborts step {Step} in {Buckets} buckets; ranks {Missing} never sent their gradients")]
+    private static partial void LogAborting(ILogger logger, string shard, long step, int buckets, string missing);
 }
