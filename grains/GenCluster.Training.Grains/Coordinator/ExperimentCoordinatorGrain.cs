@@ -88,15 +88,17 @@ internal sealed partial class ExperimentCoordinatorGrain(
         var last = afterSequence;
         while (true)
         {
+            // Read before the events: a state change appends its event in the same turn, so when the state is
+            // terminal here, the terminal event is in the log read next (yielding lets other turns run meanwhile).
             var next = _events.NextAppended;
+            var ended = S.State.IsTerminal();
             foreach (var entry in _events.After(last))
             {
                 yield return entry;
                 last = entry.Sequence;
             }
 
-            // A state change appends its event in the same turn, so a terminal state means its event was just sent.
-            if (S.State.IsTerminal())
+            if (ended)
             {
                 yield break;
             }
