@@ -1,5 +1,6 @@
 using GenCluster.Benchmarks;
 using GenCluster.Benchmarks.Runtime;
+using GenCluster.Benchmarks.Training;
 
 // dotnet run --project tests/GenCluster.Benchmarks -c Release -- <benchmark> [options]
 var name = args.Length > 0 ? args[0] : "help";
@@ -18,6 +19,7 @@ try
         "grain-roundtrip" => await GrainRoundTripBenchmark.RunAsync(options),
         "grain-throughput" => await GrainThroughputBenchmark.RunAsync(options),
         "tensor-transfer" => await TensorTransferBenchmark.RunAsync(options),
+        "dp-step" => await DataParallelStepBenchmark.RunAsync(options),
         _ => Usage(),
     };
 }
@@ -35,6 +37,7 @@ static int Usage()
           grain-roundtrip   [--steps N calls per round] [--warmup N] [--rounds N] [--payload BYTES]
           grain-throughput  [--seconds N per round] [--outstanding N] [--drivers N] [--rounds N]
           tensor-transfer   [--mib N] [--steps N transfers per round] [--warmup N] [--rounds N]
+          dp-step           [--batch N per worker] [--steps N] [--warmup N] [--threads N per worker] [--shards N per model]
         """);
     return 2;
 }
