@@ -10,7 +10,7 @@ namespace GenCluster.Contracts.Training;
 public interface IGpuWorkerGrain : IGrainWithStringKey
 {
     /// <summary>Builds both models (seeded) and loads the data set on this worker's device.</summary>
-    /// <exception cref="InvalidOperationException">The silo does not offer the device, or the worker serves another experiment.</exception>
+    /// <exception cref="InvalidOperationException">The silo does not offer the device.</exception>
     Task<WorkerReady> Initialize(WorkerAssignment assignment);
 
     /// <summary>Sends this worker's freshly initialized parameters to every shard: the one initialization of the experiment.</summary>

