@@ -4,6 +4,7 @@ using GenCluster.Membership;
 using GenCluster.Runtime.Hosting;
 using GenCluster.Runtime.Persistence;
 using GenCluster.Silo;
+using GenCluster.Training.Grains.Hosting;
 using GenCluster.Transport;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
@@ -14,7 +15,7 @@ using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 
 // gencluster-silo [--dev] [--name silo-1] [--port 30001] [--secret S] [--membership-file F] [--storage-dir D]
-//                 [--health-port P] [--grain-assembly A.dll] [--Silo:Devices:0=cpu:0 ...]
+//                 [--health-port P] [--grain-assembly A.dll] [--devices cpu:0,cpu:1] [--Training:DatasetDirectory=D]
 var development = args.Contains("--dev");
 var builder = WebApplication.CreateBuilder(new WebApplicationOptions { Args = args.Where(a => a != "--dev").ToArray(), ContentRootPath = AppContext.BaseDirectory });
 builder.Configuration.AddEnvironmentVariables("GENCLUSTER_");
@@ -51,6 +52,8 @@ builder.Services.AddGenClusterSilo(silo =>
     silo.Devices = settings.Devices.ToList();
 });
 builder.Services.Configure<MembershipOptions>(builder.Configuration.GetSection("Membership"));
+builder.Services.AddTrainingGrains();
+builder.Services.Configure<TrainingGrainOptions>(builder.Configuration.GetSection("Training"));
 if (settings.StorageProvider == "file")
 {
     builder.Services.AddFileGrainStorage(settings.StorageDirectory!);

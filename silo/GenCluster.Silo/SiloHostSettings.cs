@@ -1,4 +1,5 @@
 using System.Net;
+using GenCluster.Contracts.Training;
 using Microsoft.Extensions.Configuration;
 
 namespace GenCluster.Silo;
@@ -21,6 +22,7 @@ internal sealed record SiloHostSettings
         ["--storage-dir"] = "Storage:Directory",
         ["--health-port"] = "Health:Port",
         ["--grain-assembly"] = "GrainAssemblies:0",
+        ["--devices"] = "Silo:DeviceList",
     };
 
     public required string Name { get; init; }
@@ -95,6 +97,21 @@ internal sealed record SiloHostSettings
             errors.Add("Storage:Directory: required for file grain storage (--storage-dir)");
         }
 
+        // --devices cpu:0,cpu:1 replaces the Silo:Devices list of appsettings.json.
+        var deviceList = configuration["Silo:DeviceList"];
+        var devices = deviceList is not null
+            ? deviceList.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)
+            : configuration.GetSection("Silo:Devices").Get<string[]>() ?? ["cpu:0"];
+        foreach (var device in devices.Where(d => !DeviceAddress.IsDeviceName(d)))
+        {
+            errors.Add($"Silo:Devices: '{device}' is not a device; expected cpu:N or cuda:N");
+        }
+
+        if (devices.Distinct(StringComparer.Ordinal).Count() != devices.Length)
+        {
+            errors.Add($"Silo:Devices: [{string.Join(", ", devices)}] names a device twice");
+        }
+
         if (errors.Count > 0)
         {
             throw new InvalidOperationException("invalid silo configuration:\n  " + string.Join("\n  ", errors));
@@ -106,7 +123,7 @@ internal sealed record SiloHostSettings
             ClusterId = configuration["Silo:ClusterId"] ?? "dev",
             ClusterSecret = secret,
             Endpoint = new IPEndPoint(address!, port),
-            Devices = configuration.GetSection("Silo:Devices").Get<string[]>() ?? ["cpu:0"],
+            Devices = devices,
             MembershipProvider = membership,
             MembershipPath = membershipPath,
             StorageProvider = storage,

@@ -4,7 +4,7 @@ namespace GenCluster.Benchmarks;
 
 /// <summary>
 /// Common benchmark options: <c>--steps</c>, <c>--warmup</c>, <c>--threads</c>, <c>--batch</c>, <c>--rounds</c>,
-/// and for the runtime benchmarks <c>--outstanding</c>, <c>--drivers</c>, <c>--seconds</c>, <c>--mib</c>, <c>--payload</c>.
+/// and for the runtime benchmarks <c>--outstanding</c>, <c>--drivers</c>, <c>--seconds</c>, <c>--mib</c>, <c>--payload</c>, <c>--shards</c>.
 /// Each benchmark documents which it reads; absent ones fall back to that benchmark's own default.
 /// </summary>
 internal sealed record BenchmarkArguments(int Steps, int Warmup, int Threads, int Batch, int Rounds, IReadOnlyDictionary<string, int> Given)
@@ -12,7 +12,7 @@ internal sealed record BenchmarkArguments(int Steps, int Warmup, int Threads, in
     private static readonly Dictionary<string, int> Defaults = new()
     {
         ["--steps"] = 30, ["--warmup"] = 5, ["--threads"] = 2, ["--batch"] = 64, ["--rounds"] = 3,
-        ["--outstanding"] = 1024, ["--drivers"] = 4, ["--seconds"] = 5, ["--mib"] = 64, ["--payload"] = 100,
+        ["--outstanding"] = 1024, ["--drivers"] = 4, ["--seconds"] = 5, ["--mib"] = 64, ["--payload"] = 100, ["--shards"] = 2,
     };
 
     public static BenchmarkArguments Parse(string[] args)

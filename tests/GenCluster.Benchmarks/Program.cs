@@ -1,6 +1,7 @@
 using GenCluster.Benchmarks;
 using GenCluster.Benchmarks.Quality;
 using GenCluster.Benchmarks.Runtime;
+using GenCluster.Benchmarks.Training;
 
 // dotnet run --project tests/GenCluster.Benchmarks -c Release -- <benchmark> [options]
 var name = args.Length > 0 ? args[0] : "help";
@@ -25,6 +26,7 @@ try
         "grain-roundtrip" => await GrainRoundTripBenchmark.RunAsync(options),
         "grain-throughput" => await GrainThroughputBenchmark.RunAsync(options),
         "tensor-transfer" => await TensorTransferBenchmark.RunAsync(options),
+        "dp-step" => await DataParallelStepBenchmark.RunAsync(options),
         _ => Usage(),
     };
 }
@@ -44,6 +46,7 @@ static int Usage()
           tensor-transfer   [--mib N] [--steps N transfers per round] [--warmup N] [--rounds N]
           fid-score         --generator FILE [--samples N] [--seed N] [--threads N] [--classifier FILE]
           fid-reference     [--steps N] [--batch N] [--seed N] [--threads N] [--samples N] [--output DIR] [--local]
+          dp-step           [--batch N per worker] [--steps N] [--warmup N] [--threads N per worker] [--shards N per model]
         """);
     return 2;
 }

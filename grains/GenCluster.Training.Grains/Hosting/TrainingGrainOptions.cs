@@ -1,0 +1,26 @@
+namespace GenCluster.Training.Grains.Hosting;
+
+/// <summary>How a silo hosts training grains.</summary>
+public sealed class TrainingGrainOptions
+{
+    /// <summary>
+    /// Devices workers may be pinned to on this silo (<c>cpu:N</c>, <c>cuda:N</c>); each gets one compute thread.
+    /// Default: the silo's advertised devices (<c>SiloOptions.Devices</c>).
+    /// </summary>
+    public IList<string>? Devices { get; set; }
+
+    /// <summary>Where Fashion-MNIST's IDX files are; default: <c>GENCLUSTER_FASHION_MNIST_DIR</c> or the Debian package's folder.</summary>
+    public string? DatasetDirectory { get; set; }
+
+    /// <summary>How long the coordinator waits for a ping when it diagnoses a failed step. Default 2 s.</summary>
+    public TimeSpan ProbeTimeout { get; set; } = TimeSpan.FromSeconds(2);
+
+    /// <summary>How long building models, loading data and seeding shards may take. Default 2 min.</summary>
+    public TimeSpan SetupTimeout { get; set; } = TimeSpan.FromMinutes(2);
+
+    /// <summary>The coordinator persists its step count every this many steps (and at every state change). Default 50.</summary>
+    public int PersistEverySteps { get; set; } = 50;
+
+    /// <summary>Events a coordinator keeps for late watchers. Default 10,000.</summary>
+    public int EventHistory { get; set; } = 10_000;
+}

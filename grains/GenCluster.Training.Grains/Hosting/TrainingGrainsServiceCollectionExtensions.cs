@@ -1,0 +1,29 @@
+using GenCluster.Training.Grains.Data;
+using GenCluster.Training.Grains.Devices;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+
+namespace GenCluster.Training.Grains.Hosting;
+
+/// <summary>Registers the training grains' silo services.</summary>
+public static class TrainingGrainsServiceCollectionExtensions
+{
+    /// <summary>
+    /// Lets this silo host the experiment coordinator, GPU worker and parameter shard grains: one compute thread per
+    /// advertised device and a data-set cache. Call after <c>AddGenClusterSilo</c>.
+    /// </summary>
+    public static IServiceCollection AddTrainingGrains(this IServiceCollection services, Action<TrainingGrainOptions>? configure = null)
+    {
+        ArgumentNullException.ThrowIfNull(services);
+        var options = services.AddOptions<TrainingGrainOptions>();
+        if (configure is not null)
+        {
+            options.Configure(configure);
+        }
+
+        services.TryAddSingleton(TimeProvider.System);
+        services.TryAddSingleton<DeviceComputeThreads>();
+        services.TryAddSingleton<TrainingDatasets>();
+        return services;
+    }
+}

@@ -1,0 +1,124 @@
+using System.Numerics.Tensors;
+using GenCluster.Training.Optim;
+
+namespace GenCluster.Training.Grains.Shards;
+
+/// <summary>
+/// One bucket of a shard across steps: collects the W ranks' gradients for the current step, sums them in rank order
+/// as soon as they arrive contiguously from rank 0 (so the sum does not depend on arrival order, and matches one
+/// worker accumulating micro-batches 0..W−1), divides by W, runs Adam on the bucket's parameters and completes every
+/// rank's wait with the new values.
+/// </summary>
+internal sealed class BucketReduction
+{
+    private readonly int _index;
+    private readonly int _worldSize;
+    private readonly Adam _adam;
+    private readonly float[]?[] _arrived;
+    private float[]? _sum;
+    private int _summed;
+    private TaskCompletionSource<float[]> _updated = NewCompletion();
+
+    public BucketReduction(int index, int offset, int length, int worldSize, AdamOptions optimizer, long firstStep)
+    {
+        _index = index;
+        Offset = offset;
+        Length = length;
+        _worldSize = worldSize;
+        _adam = new Adam(length, optimizer);
+        _arrived = new float[worldSize][];
+        Step = firstStep;
+    }
+
+    /// <summary>First element of the bucket within the shard's slice.</summary>
+    public int Offset { get; }
+
+    /// <summary>Elements in the bucket.</summary>
+    public int Length { get; }
+
+    /// <summary>The step whose gradients are being collected.</summary>
+    public long Step { get; private set; }
+
+    /// <summary>Whether some rank's gradients for <see cref="Step"/> wait for the others.</summary>
+    public bool HasWaiters => _summed > 0 || _arrived.Any(a => a is not null);
+
+    /// <summary>Ranks whose gradients for <see cref="Step"/> have not arrived.</summary>
+    public IEnumerable<int> MissingRanks => Enumerable.Range(0, _worldSize).Where(r => r >= _summed && _arrived[r] is null);
+
+    /// <summary>
+    /// Adds rank <paramref name="rank"/>'s gradients for <paramref name="step"/> (the array is taken over, not copied);
+    /// the task completes when all W have arrived and <paramref name="slice"/> is updated.
+    /// </summary>
+    /// <exception cref="InvalidOperationException">A stale or future step, a duplicate rank, or the wrong length.</exception>
+    public Task<float[]> Add(long step, int rank, float[] gradients, float[] slice)
+    {
+        if (step != Step)
+        {
+            throw new InvalidOperationException($"bucket {_index} is collecting step {Step}; rank {rank} sent step {step}");
+        }
+
+        if (gradients.Length != Length)
+        {
+            throw new InvalidOperationException($"bucket {_index} has {Length} elements; rank {rank} sent {gradients.Length}");
+        }
+
+        if (rank < _summed || _arrived[rank] is not null)
+        {
+            throw new InvalidOperationException($"rank {rank} sent bucket {_index} of step {step} twice");
+        }
+
+        var result = _updated.Task;
+        _arrived[rank] = gradients;
+        while (_summed < _worldSize && _arrived[_summed] is { } next)
+        {
+            if (_sum is null)
+            {
+                _sum = next; // rank 0's array becomes the accumulator: no copy
+            }
+            else
+            {
+                TensorPrimitives.Add(_sum, next, _sum);
+            }
+
+            _arrived[_summed++] = null;
+        }
+
+        if (_summed == _worldSize)
+        {
+            TensorPrimitives.Divide(_sum, _worldSize, _sum);
+            var parameters = slice.AsSpan(Offset, Length);
+            _adam.Step(parameters, _sum);
+
+            // A copy: the W replies are serialized after this turn, and the next step updates the slice in place.
+            var completed = _updated;
+            Reset();
+            Step++;
+            completed.SetResult(parameters.ToArray());
+        }
+
+        return result;
+    }
+
+    /// <summary>Fails the ranks waiting on the current step and forgets its partial sum; the step stays the same.</summary>
+    public void Abort(Exception reason)
+    {
+        if (!HasWaiters)
+        {
+            return; // nobody waits
+        }
+
+        var aborted = _updated;
+        Reset();
+        aborted.TrySetException(reason);
+    }
+
+    private void Reset()
+    {
+        Array.Clear(_arrived);
+        _sum = null;
+        _summed = 0;
+        _updated = NewCompletion();
+    }
+
+    private static TaskCompletionSource<float[]> NewCompletion() => new(TaskCreationOptions.RunContinuationsAsynchronously);
+}

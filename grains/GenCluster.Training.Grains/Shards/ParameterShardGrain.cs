@@ -1,0 +1,117 @@
+using GenCluster.Contracts.Training;
+using GenCluster.Runtime;
+using GenCluster.Training.Optim;
+using Microsoft.Extensions.Logging;
+
+namespace GenCluster.Training.Grains.Shards;
+
+/// <summary>
+/// Owns one slice of one model's flat parameters and its Adam state. Reentrant: the W pushes of a step wait in the
+/// shard at the same time, and each bucket is updated and answered as soon as its last rank arrives.
+/// </summary>
+/// <remarks>The slice lives in memory: a shard whose silo dies loses it, and its experiment fails (checkpoints come later).</remarks>
+[Reentrant]
+internal sealed partial class ParameterShardGrain(ILogger<ParameterShardGrain> logger) : Grain, IParameterShardGrain
+{
+    private readonly string _activationId = Guid.NewGuid().ToString("N");
+    private ShardAssignment? _assignment;
+    private float[] _parameters = [];
+    private BucketReduction[] _buckets = [];
+
+    public Task<GrainHealth> Initialize(ShardAssignment assignment, float[] parameters)
+    {
+        ArgumentNullException.ThrowIfNull(assignment);
+        ArgumentNullException.ThrowIfNull(parameters);
+        var expectedKey = TrainingKeys.Shard(assignment.ExperimentId, assignment.Role, assignment.Shard);
+        if (expectedKey != GetPrimaryKeyString())
+        {
+            throw new ArgumentException($"shard {GetPrimaryKeyString()} was assigned {expectedKey}");
+        }
+
+        if (_assignment is not null)
+        {
+            throw new InvalidOperationException($"shard {GetPrimaryKeyString()} is already initialized");
+        }
+
+        if (assignment.Length <= 0 || parameters.Length != assignment.Length)
+        {
+            throw new ArgumentException($"shard {expectedKey} owns {assignment.Length} parameters but received {parameters.Length}");
+        }
+
+        if (assignment.BucketLengths.Length == 0 || assignment.BucketLengths.Any(l => l <= 0) || assignment.BucketLengths.Sum(l => (long)l) != assignment.Length)
+        {
+            throw new ArgumentException($"shard {expectedKey}: bucket lengths [{string.Join(", ", assignment.BucketLengths)}] do not cut {assignment.Length} elements");
+        }
+
+        if (assignment.WorldSize < 1)
+        {
+            throw new ArgumentException($"shard {expectedKey}: world size {assignment.WorldSize} is not positive");
+        }
+
+        var optimizer = new AdamOptions
+        {
+            LearningRate = assignment.Optimizer.LearningRate,
+            Beta1 = assignment.Optimizer.Beta1,
+            Beta2 = assignment.Optimizer.Beta2,
+            Epsilon = assignment.Optimizer.Epsilon,
+            WeightDecay = assignment.Optimizer.WeightDecay,
+        };
+        var buckets = new BucketReduction[assignment.BucketLengths.Length];
+        for (int b = 0, offset = 0; b < buckets.Length; offset += assignment.BucketLengths[b], b++)
+        {
+            buckets[b] = new BucketReduction(b, offset, assignment.BucketLengths[b], assignment.WorldSize, optimizer, assignment.FirstStep);
+        }
+
+        (_assignment, _parameters, _buckets) = (assignment, parameters, buckets);
+        LogInitialized(logger, expectedKey, assignment.Offset, assignment.Length, buckets.Length);
+        return Ping();
+    }
+
+    public Task<float[]> PushGradients(GradientBucket bucket)
+    {
+        ArgumentNullException.ThrowIfNull(bucket);
+        var assignment = _assignment ?? throw new InvalidOperationException(
+            $"shard {GetPrimaryKeyString()} on silo '{GrainContext.SiloName}' holds no parameters (never initialized, or re-activated after its silo was lost)");
+        if (bucket.ExperimentId != assignment.ExperimentId || bucket.Role != assignment.Role || bucket.Shard != assignment.Shard)
+        {
+            throw new InvalidOperationException(
+                $"shard {GetPrimaryKeyString()} got a bucket addressed to {TrainingKeys.Shard(bucket.ExperimentId, bucket.Role, bucket.Shard)}");
+        }
+
+        if ((uint)bucket.Bucket >= (uint)_buckets.Length || (uint)bucket.Rank >= (uint)assignment.WorldSize)
+        {
+            throw new InvalidOperationException(
+                $"shard {GetPrimaryKeyString()} has buckets 0..{_buckets.Length - 1} and ranks 0..{assignment.WorldSize - 1}; got bucket {bucket.Bucket} from rank {bucket.Rank}");
+        }
+
+        return _buckets[bucket.Bucket].Add(bucket.Step, bucket.Rank, bucket.Gradients, _parameters);
+    }
+
+    public Task<float[]> GetParameters() => _assignment is null
+        ? throw new InvalidOperationException($"shard {GetPrimaryKeyString()} holds no parameters")
+        : Task.FromResult(_parameters.ToArray());
+
+    public Task AbortStep(string reason)
+    {
+        var waiting = _buckets.Where(b => b.HasWaiters).ToList();
+        if (waiting.Count > 0)
+        {
+            LogAborting(logger, GetPrimaryKeyString(), waiting[0].Step, waiting.Count, string.Join(", ", waiting.SelectMany(b => b.MissingRanks).Distinct().Order()));
+        }
+
+        foreach (var bucket in waiting)
+        {
+            bucket.Abort(new InvalidOperationException($"step aborted by the coordinator: {reason}"));
+        }
+
+        return Task.CompletedTask;
+    }
+
+    public Task<GrainHealth> Ping() => Task.FromResult(new GrainHealth(GrainContext.SiloName, _activationId, _assignment is not null));
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Shard {Shard} owns [{Offset}, +{Length}) in {Buckets} buckets")]
+    private static partial void LogInitialized(ILogger logger, string shard, long offset, int length, int buckets);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Shard {Shard} aborts step {Step} in {Buckets} buckets; ranks {Missing} never sent their gradients")]
+    private static partial void LogAborting(ILogger logger, string shard, long step, int buckets, string missing);
+}

@@ -1,0 +1,91 @@
+using GenCluster.Contracts.Training;
+using GenCluster.Datasets;
+using GenCluster.Torch;
+using GenCluster.Torch.Modules;
+using GenCluster.Training.Gan;
+using GenCluster.Training.Grains.Models;
+using GenCluster.Training.Local;
+using static GenCluster.Torch.torch;
+
+namespace GenCluster.Training.Grains.Workers;
+
+/// <summary>
+/// One rank's replica of G and D with its data slice and noise stream. Everything here runs on the device's compute
+/// thread (dispose scopes are per thread); the grain only moves flat-buffer slices in and out.
+/// </summary>
+internal sealed class WorkerReplica : IDisposable
+{
+    private readonly TrainingPlan _plan;
+    private readonly int _rank;
+    private readonly FashionMnist _data;
+    private readonly DataParallelSampler _sampler;
+    private readonly Module _generator;
+    private readonly Module _discriminator;
+    private readonly GanStep _step;
+    private readonly Generator _noise = new(0);
+    private readonly Tensor _real;
+    private readonly int[] _indices;
+    private readonly long[] _labels;
+
+    public WorkerReplica(TrainingPlan plan, int rank, FashionMnist data)
+    {
+        _plan = plan;
+        _rank = rank;
+        _data = data;
+        var globalBatch = checked(plan.BatchPerWorker * plan.WorldSize);
+        if (globalBatch > data.Count)
+        {
+            throw new ArgumentException($"the global batch of {globalBatch} images exceeds the {data.Count} images of {plan.Dataset}/{plan.DatasetSplit}");
+        }
+
+        _sampler = new DataParallelSampler(data.Count, globalBatch, plan.Seed);
+        (_generator, _discriminator) = GanModelFactory.Create(plan.Model, plan.Seed);
+        _step = new GanStep(_generator, _discriminator);
+        _real = empty([plan.BatchPerWorker, FashionMnist.Channels, FashionMnist.ImageHeight, FashionMnist.ImageWidth]).DetachFromDisposeScope();
+        _indices = new int[plan.BatchPerWorker];
+        _labels = new long[plan.BatchPerWorker];
+    }
+
+    /// <summary>Length of <paramref name="role"/>'s flat parameter vector.</summary>
+    public long ParameterCount(ModelRole role) => Buffer(role).Length;
+
+    /// <summary>
+    /// Phase 1 of step <paramref name="step"/>: this rank's slice of the global batch and its own noise stream
+    /// (keyed by seed, step and rank, as a single worker's micro-batch of the same index would draw), then D's gradients.
+    /// </summary>
+    public DiscriminatorPhase DiscriminatorBackward(long step)
+    {
+        _sampler.CopyRankBatch(step, _rank, _plan.WorldSize, _indices);
+        _data.CopyBatch(_indices, _real.data<float>(), _labels);
+        _noise.manual_seed(DeterministicRandom.DeriveSeed(_plan.Seed, step, _rank, LocalGanTrainer.NoiseStream));
+        using var noise = randn([_plan.BatchPerWorker, _plan.Model.LatentSize, 1, 1], generator: _noise);
+        return _step.DiscriminatorBackward(_real, noise);
+    }
+
+    /// <summary>Phase 2: G's gradients through D as last written by <see cref="WriteParameters"/>.</summary>
+    public GeneratorPhase GeneratorBackward() => _step.GeneratorBackward();
+
+    /// <summary>A copy of <paramref name="role"/>'s gradients in [offset, offset+length): the payload of one bucket.</summary>
+    public float[] CopyGradients(ModelRole role, long offset, int length) =>
+        Buffer(role).GradientSpan.Slice(checked((int)offset), length).ToArray();
+
+    /// <summary>A copy of <paramref name="role"/>'s parameters in [offset, offset+length).</summary>
+    public float[] CopyParameters(ModelRole role, long offset, int length) =>
+        Buffer(role).ParameterSpan.Slice(checked((int)offset), length).ToArray();
+
+    /// <summary>Overwrites <paramref name="role"/>'s parameters from <paramref name="offset"/> in place (the views stay intact).</summary>
+    public void WriteParameters(ModelRole role, long offset, ReadOnlySpan<float> values) =>
+        values.CopyTo(Buffer(role).ParameterSpan.Slice(checked((int)offset), values.Length));
+
+    /// <inheritdoc />
+    public void Dispose()
+    {
+        _step.Dispose();
+        _real.Dispose();
+        _noise.Dispose();
+        _generator.Dispose();
+        _discriminator.Dispose();
+    }
+
+    private ParameterBuffer Buffer(ModelRole role) => role == ModelRole.Generator ? _step.GeneratorBuffer : _step.DiscriminatorBuffer;
+}

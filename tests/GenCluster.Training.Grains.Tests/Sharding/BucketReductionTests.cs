@@ -1,0 +1,99 @@
+using GenCluster.Training.Grains.Shards;
+using GenCluster.Training.Optim;
+
+namespace GenCluster.Training.Grains.Tests.Sharding;
+
+public sealed class BucketReductionTests
+{
+    private static readonly AdamOptions Optimizer = new() { LearningRate = 0.01 };
+
+    [Fact]
+    public async Task The_result_does_not_depend_on_the_order_the_ranks_arrive_in()
+    {
+        var gradients = RandomGradients(ranks: 4, length: 257, seed: 3);
+        var inOrder = await Reduce(gradients, [0, 1, 2, 3]);
+        foreach (var order in new[] { new[] { 3, 2, 1, 0 }, [2, 0, 3, 1], [1, 3, 0, 2] })
+        {
+            var result = await Reduce(gradients, order);
+            result.Select(BitConverter.SingleToInt32Bits).Should().Equal(inOrder.Select(BitConverter.SingleToInt32Bits), $"order {string.Join(",", order)}");
+        }
+    }
+
+    [Fact]
+    public async Task Every_rank_gets_the_bucket_updated_with_the_rank_order_mean_once_the_last_rank_arrives()
+    {
+        var gradients = RandomGradients(ranks: 3, length: 10, seed: 5);
+        var slice = Enumerable.Range(0, 14).Select(i => i * 0.1f).ToArray();
+        var bucket = new BucketReduction(index: 0, offset: 2, length: 10, worldSize: 3, Optimizer, firstStep: 0);
+
+        var first = bucket.Add(0, 2, Copy(gradients[2]), slice);
+        var second = bucket.Add(0, 0, Copy(gradients[0]), slice);
+        first.IsCompleted.Should().BeFalse("rank 1 has not arrived");
+        bucket.MissingRanks.Should().Equal(1);
+        var third = bucket.Add(0, 1, Copy(gradients[1]), slice);
+
+        var expectedParameters = Enumerable.Range(0, 14).Select(i => i * 0.1f).ToArray();
+        var mean = new float[10];
+        for (var i = 0; i < 10; i++)
+        {
+            mean[i] = (gradients[0][i] + gradients[1][i] + gradients[2][i]) / 3;
+        }
+
+        new Adam(10, Optimizer).Step(expectedParameters.AsSpan(2, 10), mean);
+        var results = await Task.WhenAll(first, second, third);
+        foreach (var result in results)
+        {
+            result.Should().Equal(expectedParameters[2..12]);
+        }
+
+        slice.Should().Equal(expectedParameters, "the shard's slice is updated in place, outside the bucket untouched");
+        bucket.Step.Should().Be(1);
+    }
+
+    [Fact]
+    public void A_duplicate_rank_or_a_wrong_step_is_refused()
+    {
+        var slice = new float[4];
+        var bucket = new BucketReduction(0, 0, 4, worldSize: 2, Optimizer, firstStep: 5);
+        _ = bucket.Add(5, 0, new float[4], slice);
+
+        Action twice = () => bucket.Add(5, 0, new float[4], slice);
+        twice.Should().Throw<InvalidOperationException>().WithMessage("*rank 0*twice*");
+        Action stale = () => bucket.Add(4, 1, new float[4], slice);
+        stale.Should().Throw<InvalidOperationException>().WithMessage("*collecting step 5*sent step 4*");
+        Action shortGradients = () => bucket.Add(5, 1, new float[3], slice);
+        shortGradients.Should().Throw<InvalidOperationException>().WithMessage("*4 elements*sent 3*");
+    }
+
+    [Fact]
+    public async Task Abort_fails_the_waiting_ranks_and_the_step_can_be_collected_again()
+    {
+        var slice = new float[4];
+        var bucket = new BucketReduction(0, 0, 4, worldSize: 2, Optimizer, firstStep: 0);
+        var waiting = bucket.Add(0, 0, [1, 1, 1, 1], slice);
+
+        bucket.Abort(new InvalidOperationException("rank 1 is gone"));
+
+        await waiting.Invoking(t => t).Should().ThrowAsync<InvalidOperationException>().WithMessage("rank 1 is gone");
+        slice.Should().OnlyContain(v => v == 0, "an aborted step changes nothing");
+        var again = bucket.Add(0, 0, [1, 1, 1, 1], slice);
+        var last = bucket.Add(0, 1, [1, 1, 1, 1], slice);
+        (await Task.WhenAll(again, last)).Should().OnlyContain(r => r.All(v => v != 0));
+    }
+
+    private static async Task<float[]> Reduce(float[][] gradients, int[] order)
+    {
+        var slice = new float[gradients[0].Length];
+        var bucket = new BucketReduction(0, 0, slice.Length, gradients.Length, Optimizer, firstStep: 0);
+        var tasks = order.Select(rank => bucket.Add(0, rank, Copy(gradients[rank]), slice)).ToArray();
+        return (await Task.WhenAll(tasks))[0];
+    }
+
+    private static float[][] RandomGradients(int ranks, int length, int seed)
+    {
+        var random = new Random(seed);
+        return [.. Enumerable.Range(0, ranks).Select(_ => Enumerable.Range(0, length).Select(_ => (float)(random.NextDouble() * 2 - 1) * 1e-3f).ToArray())];
+    }
+
+    private static float[] Copy(float[] values) => [.. values];
+}
