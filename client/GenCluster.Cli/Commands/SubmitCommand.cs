@@ -50,26 +50,46 @@ internal static class SubmitCommand
             return 2;
         }
 
+        // Listed devices need no cluster to map; auto placement asks the cluster which devices its silos advertise.
+        TrainingPlan? plan = null;
+        if (spec.Devices is not null && !TryMap(specFile, advertised: null, ref plan, out var refused))
+        {
+            return refused;
+        }
+
         await using var client = await CliConsole.ConnectAsync(connection, parse, interrupt);
         if (client is null)
         {
             return 3;
         }
 
-        TrainingPlan plan;
-        try
+        if (plan is null)
         {
-            var advertised = spec.Devices is null
-                ? await client.GetGrain<IClusterDevicesGrain>(TrainingKeys.ClusterDevices).GetDevices()
-                : null;
-            (_, plan) = TrainingPlanMapper.LoadFile(specFile.FullName, advertised);
-        }
-        catch (Exception e) when (e is ExperimentSpecException or IOException or UnauthorizedAccessException)
-        {
-            return ReportSpecProblem(specFile, e);
+            string[] advertised;
+            try
+            {
+                advertised = await client.GetGrain<IClusterDevicesGrain>(TrainingKeys.ClusterDevices).GetDevices();
+            }
+            catch (Exception e) when (e is not OperationCanceledException)
+            {
+                CliConsole.Error($"cannot ask the cluster for its devices (devices: auto): {e.Message}");
+                return 3;
+            }
+
+            if (!TryMap(specFile, advertised, ref plan, out var refusedAuto))
+            {
+                return refusedAuto;
+            }
         }
 
         var coordinator = client.GetGrain<IExperimentCoordinatorGrain>(experimentId);
+        var planned = plan ?? throw new InvalidOperationException("the spec was mapped above, or the command returned");
+        return await SubmitAndFollowAsync(coordinator, experimentId, planned, output, logEvery, interrupt);
+    }
+
+    private static async Task<int> SubmitAndFollowAsync(
+        IExperimentCoordinatorGrain coordinator, string experimentId, TrainingPlan plan, DirectoryInfo? output, int logEvery, CancellationToken interrupt)
+    {
         ExperimentStatus submitted;
         try
         {
@@ -108,6 +128,21 @@ internal static class SubmitCommand
             default:
                 CliConsole.Error($"{final.ExperimentId} {final.State} after {final.CompletedSteps} steps: {final.Reason}");
                 return 1;
+        }
+    }
+
+    private static bool TryMap(FileInfo specFile, IReadOnlyList<string>? advertised, ref TrainingPlan? plan, out int exitCode)
+    {
+        try
+        {
+            (_, plan) = TrainingPlanMapper.LoadFile(specFile.FullName, advertised);
+            exitCode = 0;
+            return true;
+        }
+        catch (Exception e) when (e is ExperimentSpecException or IOException or UnauthorizedAccessException)
+        {
+            exitCode = ReportSpecProblem(specFile, e);
+            return false;
         }
     }
 
