@@ -7,9 +7,15 @@ namespace GenCluster.Cli.Cluster;
 /// <summary>Error lines and the connect step shared by the cluster commands.</summary>
 internal static class CliConsole
 {
-    /// <summary>Writes <c>error: message</c> to standard error.</summary>
+    /// <summary>Writes <c>error: message</c> to standard error, in red on a terminal, never wrapped (reasons are grepped).</summary>
     public static void Error(string message)
     {
+        if (Console.IsErrorRedirected)
+        {
+            Console.Error.WriteLine($"error: {message}");
+            return;
+        }
+
         var console = AnsiConsole.Create(new AnsiConsoleSettings { Out = new AnsiConsoleOutput(Console.Error) });
         console.MarkupLineInterpolated($"[red]error:[/] {message}");
     }
