@@ -18,7 +18,13 @@ public static class ExperimentSpecLoader
     /// <summary>Reads a spec from <paramref name="text"/>.</summary>
     /// <returns>A valid spec with every default filled in.</returns>
     /// <exception cref="ExperimentSpecException">The text is malformed, or the spec is invalid; <see cref="ExperimentSpecException.Errors"/> says where and why.</exception>
-    public static ExperimentSpec Load(string text, ExperimentSpecFormat format)
+    public static ExperimentSpec Load(string text, ExperimentSpecFormat format) => Load(text, format, moreRules: null);
+
+    /// <summary>
+    /// Reads a spec from <paramref name="text"/>; once it is valid, <paramref name="moreRules"/> may report more
+    /// problems (located in the text like the validator's) — the training-plan mapping does.
+    /// </summary>
+    internal static ExperimentSpec Load(string text, ExperimentSpecFormat format, Action<ExperimentSpec, SpecErrorList>? moreRules)
     {
         ArgumentNullException.ThrowIfNull(text);
         if (text.Length > ExperimentSpecLimits.MaxDocumentLength)
@@ -44,6 +50,11 @@ public static class ExperimentSpecLoader
         var binder = new SpecBinder();
         var spec = binder.Bind(root);
         ExperimentSpecValidator.Validate(spec, binder.Errors);
+        if (binder.Errors.Count == 0)
+        {
+            moreRules?.Invoke(spec, binder.Errors);
+        }
+
         if (binder.Errors.Count > 0)
         {
             throw new ExperimentSpecException(binder.Errors.Sorted());
@@ -55,7 +66,10 @@ public static class ExperimentSpecLoader
     /// <summary>Reads a spec from a UTF-8 file; the format comes from the extension (<see cref="FormatOf"/>).</summary>
     /// <exception cref="ExperimentSpecException">The extension is unknown, the file is too large or not UTF-8, or the spec is malformed or invalid.</exception>
     /// <exception cref="IOException">The file cannot be read (missing, no permission, …).</exception>
-    public static ExperimentSpec LoadFile(string path)
+    public static ExperimentSpec LoadFile(string path) => LoadFile(path, moreRules: null);
+
+    /// <summary>Reads a spec file as <see cref="LoadFile(string)"/> does, then applies <paramref name="moreRules"/> as <see cref="Load(string, ExperimentSpecFormat, Action{ExperimentSpec, SpecErrorList})"/> does.</summary>
+    internal static ExperimentSpec LoadFile(string path, Action<ExperimentSpec, SpecErrorList>? moreRules)
     {
         ArgumentNullException.ThrowIfNull(path);
         var format = FormatOf(path);
@@ -76,7 +90,7 @@ public static class ExperimentSpecLoader
             throw new ExperimentSpecException(new SpecError(string.Empty, $"{path} is not valid UTF-8 (at byte {e.Index:N0}); save it as UTF-8"));
         }
 
-        return Load(text, format);
+        return Load(text, format, moreRules);
     }
 
     /// <summary>The format of a spec file by its extension: <c>.yaml</c> and <c>.yml</c> are YAML, <c>.json</c> is JSON (any case).</summary>

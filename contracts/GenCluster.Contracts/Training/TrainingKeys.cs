@@ -9,6 +9,9 @@ namespace GenCluster.Contracts.Training;
 /// </summary>
 public static class TrainingKeys
 {
+    /// <summary>The key clients use for <see cref="IClusterDevicesGrain"/>.</summary>
+    public const string ClusterDevices = "cluster";
+
     /// <summary>Longest experiment id.</summary>
     public const int MaxExperimentIdLength = 128;
 
