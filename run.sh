@@ -35,7 +35,7 @@ for i in 0 1; do
     gateways+=("127.0.0.1:$port")
     # Each silo in its own session, so Ctrl-C reaches only the CLI (which then cancels the experiment).
     OMP_NUM_THREADS=1 setsid dotnet "$silo" --name "silo-$i" --port "$port" --secret "$secret" --cluster-id run \
-        --membership-file "$work/membership.json" --storage-dir "$work/state" --devices cpu:0 \
+        --membership-file "$work/membership.json" --storage-dir "$work/state" --devices cpu:0,cpu:1 \
         --Logging:LogLevel:Default=Warning >"$work/silo-$i.log" 2>&1 &
     pids+=("$!")
 done

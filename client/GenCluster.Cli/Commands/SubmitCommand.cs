@@ -117,7 +117,17 @@ internal static class SubmitCommand
                 if (output is not null)
                 {
                     var parameters = await coordinator.GetParameters(ModelRole.Generator);
-                    var (weights, samples) = GeneratorExport.Write(output.FullName, plan, parameters, final.CompletedSteps);
+                    float[]? statistics = null;
+                    try
+                    {
+                        statistics = await coordinator.GetRunningStatistics(ModelRole.Generator);
+                    }
+                    catch (InvalidOperationException e)
+                    {
+                        CliConsole.Error($"warning: {e.Message}; samples.png is drawn with the samples' own batch statistics instead");
+                    }
+
+                    var (weights, samples) = GeneratorExport.Write(output.FullName, plan, parameters, statistics, final.CompletedSteps);
                     Console.WriteLine($"wrote {weights} and {samples}");
                 }
 

@@ -13,8 +13,9 @@ namespace GenCluster.Cli.Reporting;
 /// Writes a cluster-trained generator: its parameters (gathered from the shards) as safetensors and a sample grid.
 /// </summary>
 /// <remarks>
-/// BatchNorm running statistics stay on the workers and are not gathered, so the file holds their initial values
-/// and the samples are drawn in training mode (BatchNorm normalises with the sample batch's own statistics).
+/// BatchNorm running statistics are not parameters: they come from rank 0 (as PyTorch DDP's buffer broadcast would
+/// have them), and the samples are drawn in evaluation mode like a PyTorch user's <c>netG.eval()</c>. Without them
+/// (a run whose rank 0 could not be asked) the file keeps their initial values and the samples use batch statistics.
 /// </remarks>
 internal static class GeneratorExport
 {
@@ -22,7 +23,7 @@ internal static class GeneratorExport
 
     /// <summary>Writes <c>generator.safetensors</c> and <c>samples.png</c> into <paramref name="directory"/>; returns their paths.</summary>
     /// <exception cref="InvalidDataException">The parameter count does not match the plan's generator.</exception>
-    public static (string Weights, string Samples) Write(string directory, TrainingPlan plan, float[] parameters, long completedSteps)
+    public static (string Weights, string Samples) Write(string directory, TrainingPlan plan, float[] parameters, float[]? runningStatistics, long completedSteps)
     {
         Directory.CreateDirectory(directory);
         using var generator = Build(plan.Model);
@@ -35,17 +36,22 @@ internal static class GeneratorExport
             }
 
             parameters.CopyTo(target);
+            if (runningStatistics is not null)
+            {
+                RunningStatistics.Load(generator, runningStatistics);
+            }
+
             var weights = Path.Combine(directory, "generator.safetensors");
             SafeTensors.Save(generator.state_dict(), weights, new Dictionary<string, string>
             {
                 ["architecture"] = plan.Model.Family == ModelFamily.Dcgan ? "dcgan-28" : "mlp-gan-28",
                 ["latent_size"] = plan.Model.LatentSize.ToString(CultureInfo.InvariantCulture),
                 ["steps"] = completedSteps.ToString(CultureInfo.InvariantCulture),
-                ["batchnorm_running_stats"] = "initial values: the cluster keeps them per worker; sample in training mode",
+                ["batchnorm_running_stats"] = runningStatistics is null ? "initial values (rank 0 could not be asked); sample in training mode" : "rank 0's",
             });
 
             var samples = Path.Combine(directory, "samples.png");
-            RunArtifacts.WriteSampleGrid(samples, Sample(generator, plan.Model.LatentSize, plan.Seed), SampleCount, FashionMnist.ImageHeight);
+            RunArtifacts.WriteSampleGrid(samples, Sample(generator, plan.Model.LatentSize, plan.Seed, evaluationMode: runningStatistics is not null), SampleCount, FashionMnist.ImageHeight);
             return (weights, samples);
         }
     }
@@ -57,8 +63,9 @@ internal static class GeneratorExport
         _ => throw new ArgumentOutOfRangeException(nameof(model), model.Family, "unknown model family"),
     };
 
-    private static float[] Sample(Module generator, int latentSize, ulong seed)
+    private static float[] Sample(Module generator, int latentSize, ulong seed, bool evaluationMode)
     {
+        generator.train(!evaluationMode);
         using var scope = NewDisposeScope();
         using var noiseGenerator = new Generator(seed);
         using var _ = no_grad();

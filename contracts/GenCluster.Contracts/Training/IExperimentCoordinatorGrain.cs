@@ -28,4 +28,11 @@ public interface IExperimentCoordinatorGrain : IGrainWithStringKey
     /// <summary>The current flat parameter vector of <paramref name="role"/>'s model, gathered from its shards.</summary>
     /// <exception cref="InvalidOperationException">The shards were never initialized.</exception>
     Task<float[]> GetParameters(ModelRole role);
+
+    /// <summary>
+    /// Rank 0's running statistics of <paramref name="role"/>'s model (BatchNorm running means and variances) as the
+    /// run ended — what PyTorch DDP's default buffer broadcast would hold; empty for a model without BatchNorm.
+    /// </summary>
+    /// <exception cref="InvalidOperationException">The experiment has not ended, or ended before they could be taken.</exception>
+    Task<float[]> GetRunningStatistics(ModelRole role);
 }

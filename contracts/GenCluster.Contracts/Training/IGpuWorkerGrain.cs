@@ -22,6 +22,12 @@ public interface IGpuWorkerGrain : IGrainWithStringKey
     /// <summary>Runs step <paramref name="step"/>: D's gradients out and new D in, then G's gradients out and new G in.</summary>
     Task<WorkerStepReport> RunStep(long step);
 
+    /// <summary>
+    /// A copy of this rank's running statistics of <paramref name="role"/>'s model (BatchNorm running means and
+    /// variances, flattened): state each rank keeps for itself, outside the shards.
+    /// </summary>
+    Task<float[]> GetRunningStatistics(ModelRole role);
+
     /// <summary>Where the worker runs and whether it is initialized; answers while a step runs.</summary>
     [AlwaysInterleave]
     Task<GrainHealth> Ping();

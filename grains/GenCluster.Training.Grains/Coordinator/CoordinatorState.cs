@@ -28,4 +28,12 @@ internal sealed class CoordinatorState
 
     [Id(6)]
     public string[] Workers { get; set; } = [];
+
+    /// <summary>Rank 0's generator running statistics (BatchNorm buffers) when the run ended; null before.</summary>
+    [Id(7)]
+    public float[]? GeneratorStatistics { get; set; }
+
+    /// <summary>Rank 0's discriminator running statistics when the run ended; null before.</summary>
+    [Id(8)]
+    public float[]? DiscriminatorStatistics { get; set; }
 }

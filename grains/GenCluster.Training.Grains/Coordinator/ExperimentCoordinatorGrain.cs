@@ -114,6 +114,16 @@ internal sealed partial class ExperimentCoordinatorGrain(
         return [.. slices.SelectMany(s => s)];
     }
 
+    public Task<float[]> GetRunningStatistics(ModelRole role)
+    {
+        var statistics = role == ModelRole.Generator ? S.GeneratorStatistics : S.DiscriminatorStatistics;
+        return statistics is not null
+            ? Task.FromResult(statistics)
+            : throw new InvalidOperationException(S.State.IsTerminal()
+                ? $"experiment '{ExperimentId}' ended ({S.State}) without rank 0's running statistics: they are taken when the last step completes or a client cancels"
+                : $"experiment '{ExperimentId}' is {S.State}: running statistics are taken when it ends");
+    }
+
     public async Task Drive(CancellationToken cancellationToken)
     {
         if (_driving || S.State != ExperimentState.Submitted)
@@ -138,6 +148,7 @@ internal sealed partial class ExperimentCoordinatorGrain(
                 }
             }
 
+            await CaptureRunningStatisticsAsync(workers[0]);
             if (_cancelled.IsCancellationRequested)
             {
                 await TransitionAsync(ExperimentState.Cancelled, $"cancelled by a client after {S.CompletedSteps} steps");
@@ -326,6 +337,23 @@ internal sealed partial class ExperimentCoordinatorGrain(
         }
     }
 
+    /// <summary>
+    /// Keeps rank 0's BatchNorm running statistics before the workers are released: they live only in the replicas,
+    /// and an exported generator needs them to sample in evaluation mode. A failure here costs only the export.
+    /// </summary>
+    private async Task CaptureRunningStatisticsAsync(IGpuWorkerGrain rank0)
+    {
+        try
+        {
+            S.GeneratorStatistics = await rank0.GetRunningStatistics(ModelRole.Generator).WaitAsync(_options.ProbeTimeout, time);
+            S.DiscriminatorStatistics = await rank0.GetRunningStatistics(ModelRole.Discriminator).WaitAsync(_options.ProbeTimeout, time);
+        }
+        catch (Exception e)
+        {
+            LogStatisticsLost(logger, e, ExperimentId);
+        }
+    }
+
     private void ReleaseWorkers(IGpuWorkerGrain[] workers)
     {
         foreach (var worker in workers)
@@ -382,6 +410,9 @@ internal sealed partial class ExperimentCoordinatorGrain(
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Experiment {Experiment}: not every shard could be told to abort: {Error}")]
     private static partial void LogAbortIncomplete(ILogger logger, string experiment, string error);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Experiment {Experiment}: rank 0's running statistics could not be taken; exports will lack them")]
+    private static partial void LogStatisticsLost(ILogger logger, Exception exception, string experiment);
 
     [LoggerMessage(Level = LogLevel.Error, Message = "Experiment {Experiment}: could not persist the {State} state")]
     private static partial void LogPersistFailed(ILogger logger, Exception exception, string experiment, ExperimentState state);

@@ -114,6 +114,10 @@ internal sealed partial class GpuWorkerGrain(DeviceComputeThreads devices, Train
             compute.Elapsed.TotalSeconds, traffic.Waiting.TotalSeconds, traffic.BytesSent, traffic.BytesReceived);
     }
 
+    public Task<float[]> GetRunningStatistics(ModelRole role) => _replica is null
+        ? throw NotInitialized()
+        : Compute(r => r.CopyRunningStatistics(role));
+
     public Task<GrainHealth> Ping() => Task.FromResult(new GrainHealth(GrainContext.SiloName, _activationId, _replica is not null));
 
     public async Task Release()

@@ -73,6 +73,10 @@ internal sealed class WorkerReplica : IDisposable
     public float[] CopyParameters(ModelRole role, long offset, int length) =>
         Buffer(role).ParameterSpan.Slice(checked((int)offset), length).ToArray();
 
+    /// <summary>A copy of <paramref name="role"/>'s running statistics (BatchNorm buffers).</summary>
+    public float[] CopyRunningStatistics(ModelRole role) =>
+        RunningStatistics.Gather(role == ModelRole.Generator ? _generator : _discriminator);
+
     /// <summary>Overwrites <paramref name="role"/>'s parameters from <paramref name="offset"/> in place (the views stay intact).</summary>
     public void WriteParameters(ModelRole role, long offset, ReadOnlySpan<float> values) =>
         values.CopyTo(Buffer(role).ParameterSpan.Slice(checked((int)offset), values.Length));

@@ -66,6 +66,12 @@ public sealed class CoordinatorTests(InProcessCluster cluster, ITestOutputHelper
         using var g = GenCluster.Torch.torch.cat(trainer.GeneratorModel.parameters().Select(p => p.flatten()).ToList());
 
         (await Coordinator(id).GetParameters(ModelRole.Generator)).Should().Equal(g.ToArray<float>());
+
+        // BatchNorm running statistics are not parameters: they come from rank 0, taken as the run ended.
+        var statistics = await Coordinator(id).GetRunningStatistics(ModelRole.Generator);
+        statistics.Should().Equal(RunningStatistics.Gather(trainer.GeneratorModel));
+        statistics.Should().Contain(v => v != 0f && v != 1f, "8 steps moved the running means and variances off their initial 0 and 1");
+        (await Coordinator(id).GetRunningStatistics(ModelRole.Discriminator)).Should().Equal(RunningStatistics.Gather(trainer.DiscriminatorModel));
         events.Where(e => e.Step is not null).Select(e => e.Step!.DiscriminatorLoss).Should().Equal(history.Select(h => h.DiscriminatorLoss));
     }
 
