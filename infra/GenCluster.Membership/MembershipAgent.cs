@@ -94,10 +94,12 @@ public sealed partial class MembershipAgent : IAsyncDisposable
 
     /// <summary>
     /// Joins the cluster: marks older generations of this endpoint dead, writes this silo
-    /// <see cref="SiloStatus.Joining"/>, then <see cref="SiloStatus.Active"/>, and starts heartbeats, probes and table refreshes.
+    /// <see cref="SiloStatus.Joining"/>, probes every active silo until all answer (or
+    /// <see cref="MembershipOptions.InitialConnectivityTimeout"/> passes), then writes <see cref="SiloStatus.Active"/>, and
+    /// starts heartbeats, probes and table refreshes.
     /// </summary>
     /// <exception cref="InvalidOperationException">Called twice, after shutdown, or the table does not allow this silo to join
-    /// (a newer generation of its endpoint exists, or its row is already dead).</exception>
+    /// (a newer generation of its endpoint exists, or its row is already dead), or it cannot reach the active silos.</exception>
     public async Task JoinAsync(CancellationToken ct)
     {
         lock (_lifecycleLock)
@@ -112,7 +114,7 @@ public sealed partial class MembershipAgent : IAsyncDisposable
 
         try
         {
-            await _tableManager.JoinAsync(ct);
+            await _tableManager.JoinAsync(_healthMonitor.ValidateInitialConnectivityAsync, ct);
         }
         catch
         {

@@ -12,6 +12,13 @@ public sealed class MembershipOptions
     /// <summary>How long a probe may take before it counts as missed.</summary>
     public TimeSpan ProbeTimeout { get; set; } = TimeSpan.FromSeconds(1);
 
+    /// <summary>
+    /// How long a joining silo keeps probing the active silos before it gives up joining: it becomes active only
+    /// once every active silo with a fresh heartbeat has answered (a silo that died meanwhile drops out when it is
+    /// declared dead or its heartbeat goes stale, so this must exceed the time those take).
+    /// </summary>
+    public TimeSpan InitialConnectivityTimeout { get; set; } = TimeSpan.FromSeconds(30);
+
     /// <summary>How many consecutive missed probes make a silo vote that its target is dead.</summary>
     public int MissedProbesLimit { get; set; } = 3;
 

@@ -15,6 +15,7 @@ public sealed class MembershipOptionsValidator : IValidateOptions<MembershipOpti
         RequirePositive(options.DeathVoteExpiration, nameof(MembershipOptions.DeathVoteExpiration), failures);
         RequirePositive(options.IAmAliveInterval, nameof(MembershipOptions.IAmAliveInterval), failures);
         RequirePositive(options.TableRefreshInterval, nameof(MembershipOptions.TableRefreshInterval), failures);
+        RequirePositive(options.InitialConnectivityTimeout, nameof(MembershipOptions.InitialConnectivityTimeout), failures);
         RequireAtLeastOne(options.MissedProbesLimit, nameof(MembershipOptions.MissedProbesLimit), failures);
         RequireAtLeastOne(options.VotesForDeathDeclaration, nameof(MembershipOptions.VotesForDeathDeclaration), failures);
         RequireAtLeastOne(options.ProbedSilosPerSilo, nameof(MembershipOptions.ProbedSilosPerSilo), failures);

@@ -106,7 +106,7 @@ internal sealed partial class MembershipTableManager
     /// </summary>
     /// <exception cref="InvalidOperationException">A newer generation of this endpoint exists, this silo's row is
     /// already dead or leaving, or the table kept changing under every attempt.</exception>
-    public async Task JoinAsync(CancellationToken ct)
+    public async Task JoinAsync(Func<MembershipTableSnapshot, CancellationToken, Task> beforeActive, CancellationToken ct)
     {
         await _writeGate.WaitAsync(ct);
         try
@@ -142,6 +142,7 @@ internal sealed partial class MembershipTableManager
                 }
                 else if (own.Entry.Status == SiloStatus.Joining)
                 {
+                    await beforeActive(table, ct);
                     var active = own.Entry with { Status = SiloStatus.Active, IAmAliveTime = _timeProvider.GetUtcNow() };
                     written = await _table.UpdateRowAsync(active, own.ETag, table.Version, ct);
                     if (written)

@@ -65,6 +65,8 @@ public sealed class ClusterCallTests(ClusterFixture cluster) : IClassFixture<Clu
         impostor.WaitForExit(TimeSpan.FromSeconds(60)).Should().BeTrue($"a silo that cannot authenticate to the cluster must give up; output:\n{impostor.Output}");
         impostor.ExitCode.Should().NotBe(0);
         impostor.Output.Should().MatchRegex("(?i)refused|authenticat");
+        impostor.Output.Should().MatchRegex("did not become active|cannot join", "it checks that it can reach the active silos before it takes grains")
+            .And.NotContain(" is active: ", "a silo that cannot reach its peers is never active");
 
         var names = await Task.WhenAll(Enumerable.Range(0, 12).Select(i => cluster.Client.GetGrain<IProbeGrain>($"after-impostor-{i}").GetSiloName()));
         names.Should().OnlyContain(n => n.StartsWith("silo-", StringComparison.Ordinal));

@@ -71,6 +71,49 @@ internal sealed partial class ClusterHealthMonitor
         }
     }
 
+    /// <summary>
+    /// Before this silo becomes active (Orleans' initial connectivity validation): probes every other silo that
+    /// <paramref name="table"/> shows active with a fresh heartbeat, re-reading the table every probe interval, until
+    /// all answer or <see cref="MembershipOptions.InitialConnectivityTimeout"/> passes. A silo that cannot reach its
+    /// peers (a wrong cluster secret, another protocol version, a firewall) would otherwise be active — and given
+    /// grains — until they voted it dead.
+    /// </summary>
+    /// <exception cref="InvalidOperationException">Some active silos never answered; names them.</exception>
+    public async Task ValidateInitialConnectivityAsync(MembershipTableSnapshot table, CancellationToken ct)
+    {
+        var deadline = _timeProvider.GetUtcNow() + _options.InitialConnectivityTimeout;
+        while (true)
+        {
+            var now = _timeProvider.GetUtcNow();
+            var peers = table.Rows.Select(row => row.Entry)
+                .Where(entry => entry.Silo != _self && entry.Status == SiloStatus.Active && !DeathVoteTally.IsIAmAliveStale(entry, now, _options))
+                .Select(entry => entry.Silo)
+                .ToList();
+            var answers = await Task.WhenAll(peers.Select(peer => ProbeWithTimeoutAsync(peer, ct)));
+            var unreachable = peers.Where((_, i) => !answers[i]).ToList();
+            if (unreachable.Count == 0)
+            {
+                return;
+            }
+
+            if (_timeProvider.GetUtcNow() >= deadline)
+            {
+                throw new InvalidOperationException(
+                    $"silo {_self} did not become active: the active silo(s) {string.Join(", ", unreachable)} did not answer its probes within "
+                    + $"{_options.InitialConnectivityTimeout.TotalSeconds:0.#} s (check that both sides use the same cluster secret and protocol version, and that the silo ports are reachable)");
+            }
+
+            LogUnreachableWhileJoining(_logger, _self, string.Join(", ", unreachable));
+            await Task.Delay(_options.ProbeInterval, _timeProvider, ct);
+            table = await _tableManager.RefreshAsync(ct);
+            if (table.Find(_self)?.Entry.Status == SiloStatus.Dead)
+            {
+                throw new InvalidOperationException(
+                    $"silo {_self} did not become active: the cluster declared it dead while it could not reach the active silo(s) {string.Join(", ", unreachable)}");
+            }
+        }
+    }
+
     private async Task ProbeAsync(SiloAddress target, CancellationToken ct)
     {
         var probe = _missedProbes.BeginProbe(target);
@@ -117,6 +160,9 @@ internal sealed partial class ClusterHealthMonitor
 
     [LoggerMessage(EventId = 1302, Level = LogLevel.Debug, Message = "Probe of {Target} failed")]
     private static partial void LogProbeFailed(ILogger logger, Exception exception, SiloAddress target);
+
+    [LoggerMessage(EventId = 1304, Level = LogLevel.Warning, Message = "Silo {Silo} is joining but cannot reach the active silo(s) {Unreachable}; probing again")]
+    private static partial void LogUnreachableWhileJoining(ILogger logger, SiloAddress silo, string unreachable);
 
     [LoggerMessage(EventId = 1303, Level = LogLevel.Debug, Message = "Silo {Silo} has not written a heartbeat for {Seconds:0.0} s")]
     private static partial void LogStaleHeartbeat(ILogger logger, SiloAddress silo, double seconds);
