@@ -44,6 +44,8 @@ internal static class CheckpointIoBenchmark
             rounds,
             warmup,
             mib,
+            "ours",
+            "raw",
             writeOurs: i => fileStore.PutAsync($"ckpt/round-{i}", new MemoryStream(data, writable: false), WriteCondition.None, CancellationToken.None),
             readOurs: i => ReadOursAsync(fileStore, $"ckpt/round-{i}"),
             writeRaw: i => WriteRawFileAsync(folder.File($"raw-{i}"), data),
@@ -75,6 +77,8 @@ internal static class CheckpointIoBenchmark
             rounds,
             warmup,
             mib,
+            "ours",
+            "raw SDK",
             writeOurs: i => blobStore.PutAsync($"ckpt/round-{i}", new MemoryStream(data, writable: false), WriteCondition.None, CancellationToken.None),
             readOurs: i => ReadOursAsync(blobStore, $"ckpt/round-{i}"),
             writeRaw: i => rawContainer.GetBlobClient($"raw-{i}").UploadAsync(new MemoryStream(data, writable: false), new BlobUploadOptions { TransferOptions = transfer }),
@@ -87,10 +91,12 @@ internal static class CheckpointIoBenchmark
 
         // What verification alone costs: the raw peer again, hashing every chunk it writes or reads on its own thread.
         var hashed = await MeasureAsync(
-            "filesystem raw+SHA-256",
+            "filesystem",
             rounds,
             warmup,
             mib,
+            "raw+SHA-256",
+            "raw",
             writeOurs: i => WriteRawFileAsync(folder.File($"hashed-{i}"), data, hash: true),
             readOurs: i => ReadRawFileAsync(folder.File($"hashed-{i}"), hash: true),
             writeRaw: i => WriteRawFileAsync(folder.File($"raw-{i}"), data),
@@ -117,7 +123,7 @@ internal static class CheckpointIoBenchmark
     private sealed record Rates(double OursWrite, double RawWrite, double OursRead, double RawRead);
 
     private static async Task<Rates> MeasureAsync(
-        string target, int rounds, int warmup, int mib,
+        string target, int rounds, int warmup, int mib, string ours, string raw,
         Func<int, Task> writeOurs, Func<int, Task> readOurs, Func<int, Task> writeRaw, Func<int, Task> readRaw, Func<int, Task> cleanUp)
     {
         List<double> oursWrite = [], rawWrite = [], oursRead = [], rawRead = [];
@@ -143,7 +149,7 @@ internal static class CheckpointIoBenchmark
 
             await cleanUp(i);
             var label = i < warmup ? "warm-up" : $"round {i - warmup + 1}";
-            Console.WriteLine(Format($"  {target} {label}: write ours {mib / ow:F0} MiB/s, raw {mib / rw:F0} MiB/s; read ours {mib / or:F0} MiB/s, raw {mib / rr:F0} MiB/s"));
+            Console.WriteLine(Format($"  {target} {label}: write {ours} {mib / ow:F0} MiB/s, {raw} {mib / rw:F0} MiB/s; read {ours} {mib / or:F0} MiB/s, {raw} {mib / rr:F0} MiB/s"));
             if (i >= warmup)
             {
                 oursWrite.Add(ow);
