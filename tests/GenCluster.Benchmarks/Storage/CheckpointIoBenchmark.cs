@@ -127,6 +127,7 @@ internal static class CheckpointIoBenchmark
         Func<int, Task> writeOurs, Func<int, Task> readOurs, Func<int, Task> writeRaw, Func<int, Task> readRaw, Func<int, Task> cleanUp)
     {
         List<double> oursWrite = [], rawWrite = [], oursRead = [], rawRead = [];
+        List<double> cpuOursWrite = [], cpuRawWrite = [], cpuOursRead = [], cpuRawRead = [];
         for (var i = 0; i < warmup + rounds; i++)
         {
             // Alternate who goes first, so neither always meets the other's leftovers (page cache, GC, write-back).
@@ -134,17 +135,17 @@ internal static class CheckpointIoBenchmark
             double ow, rw, or, rr;
             if (oursFirst)
             {
-                ow = await TimeAsync(() => writeOurs(i));
-                rw = await TimeAsync(() => writeRaw(i));
-                or = await TimeAsync(() => readOurs(i));
-                rr = await TimeAsync(() => readRaw(i));
+                ow = await TimeAsync(() => writeOurs(i), cpuOursWrite);
+                rw = await TimeAsync(() => writeRaw(i), cpuRawWrite);
+                or = await TimeAsync(() => readOurs(i), cpuOursRead);
+                rr = await TimeAsync(() => readRaw(i), cpuRawRead);
             }
             else
             {
-                rw = await TimeAsync(() => writeRaw(i));
-                ow = await TimeAsync(() => writeOurs(i));
-                rr = await TimeAsync(() => readRaw(i));
-                or = await TimeAsync(() => readOurs(i));
+                rw = await TimeAsync(() => writeRaw(i), cpuRawWrite);
+                ow = await TimeAsync(() => writeOurs(i), cpuOursWrite);
+                rr = await TimeAsync(() => readRaw(i), cpuRawRead);
+                or = await TimeAsync(() => readOurs(i), cpuOursRead);
             }
 
             await cleanUp(i);
@@ -159,14 +160,28 @@ internal static class CheckpointIoBenchmark
             }
         }
 
+        // Warm-up CPU samples are dropped like its timings.
+        foreach (var samples in new[] { cpuOursWrite, cpuRawWrite, cpuOursRead, cpuRawRead })
+        {
+            samples.RemoveRange(0, warmup);
+        }
+
+        Console.WriteLine(Format($"  {target} CPU of this process per object (median ms): write {ours} {Median(cpuOursWrite):F0}, {raw} {Median(cpuRawWrite):F0}; read {ours} {Median(cpuOursRead):F0}, {raw} {Median(cpuRawRead):F0}"));
         return new Rates(mib / Median(oursWrite), mib / Median(rawWrite), mib / Median(oursRead), mib / Median(rawRead));
     }
 
-    private static async Task<double> TimeAsync(Func<Task> action)
+    private static async Task<double> TimeAsync(Func<Task> action, List<double> cpuMilliseconds)
     {
+        // This process's CPU time (all threads, user + system) tells what an operation costs apart from waiting
+        // for the disk or for a CPU on a loaded machine; Azurite's own CPU is not in it.
+        using var self = Process.GetCurrentProcess();
+        var cpu = self.TotalProcessorTime;
         var watch = Stopwatch.StartNew();
         await action();
-        return watch.Elapsed.TotalSeconds;
+        var elapsed = watch.Elapsed.TotalSeconds;
+        self.Refresh();
+        cpuMilliseconds.Add((self.TotalProcessorTime - cpu).TotalMilliseconds);
+        return elapsed;
     }
 
     private static async Task ReadOursAsync(IObjectStore store, string name)
