@@ -1,6 +1,7 @@
 using GenCluster.Benchmarks;
 using GenCluster.Benchmarks.Quality;
 using GenCluster.Benchmarks.Runtime;
+using GenCluster.Benchmarks.Storage;
 using GenCluster.Benchmarks.Training;
 
 // dotnet run --project tests/GenCluster.Benchmarks -c Release -- <benchmark> [options]
@@ -27,6 +28,7 @@ try
         "grain-throughput" => await GrainThroughputBenchmark.RunAsync(options),
         "tensor-transfer" => await TensorTransferBenchmark.RunAsync(options),
         "dp-step" => await DataParallelStepBenchmark.RunAsync(options),
+        "checkpoint-io" => await CheckpointIoBenchmark.RunAsync(options),
         _ => Usage(),
     };
 }
@@ -47,6 +49,7 @@ static int Usage()
           fid-score         --generator FILE [--samples N] [--seed N] [--threads N] [--classifier FILE]
           fid-reference     [--steps N] [--batch N] [--seed N] [--threads N] [--samples N] [--output DIR] [--local]
           dp-step           [--batch N per worker] [--steps N] [--warmup N] [--threads N per worker] [--shards N per model]
+          checkpoint-io     [--mib N object size] [--rounds N] [--warmup N]
         """);
     return 2;
 }
