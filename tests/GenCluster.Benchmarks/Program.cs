@@ -27,6 +27,7 @@ try
         "grain-throughput" => await GrainThroughputBenchmark.RunAsync(options),
         "tensor-transfer" => await TensorTransferBenchmark.RunAsync(options),
         "dp-step" => await DataParallelStepBenchmark.RunAsync(options),
+        "chaos-soak" => await ChaosSoakBenchmark.RunAsync(options),
         _ => Usage(),
     };
 }
@@ -47,6 +48,7 @@ static int Usage()
           fid-score         --generator FILE [--samples N] [--seed N] [--threads N] [--classifier FILE]
           fid-reference     [--steps N] [--batch N] [--seed N] [--threads N] [--samples N] [--output DIR] [--local]
           dp-step           [--batch N per worker] [--steps N] [--warmup N] [--threads N per worker] [--shards N per model]
+          chaos-soak        [--rounds N kills] [--interval N steps between checkpoints] [--seed N]
         """);
     return 2;
 }
