@@ -29,6 +29,7 @@ try
         "tensor-transfer" => await TensorTransferBenchmark.RunAsync(options),
         "dp-step" => await DataParallelStepBenchmark.RunAsync(options),
         "checkpoint-io" => await CheckpointIoBenchmark.RunAsync(options),
+        "chaos-soak" => await ChaosSoakBenchmark.RunAsync(options),
         _ => Usage(),
     };
 }
@@ -50,6 +51,7 @@ static int Usage()
           fid-reference     [--steps N] [--batch N] [--seed N] [--threads N] [--samples N] [--output DIR] [--local]
           dp-step           [--batch N per worker] [--steps N] [--warmup N] [--threads N per worker] [--shards N per model]
           checkpoint-io     [--mib N object size] [--rounds N] [--warmup N]
+          chaos-soak        [--rounds N kills] [--interval N steps between checkpoints] [--seed N]
         """);
     return 2;
 }

@@ -23,4 +23,22 @@ public sealed class TrainingGrainOptions
 
     /// <summary>Events a coordinator keeps for late watchers. Default 10,000.</summary>
     public int EventHistory { get; set; } = 10_000;
+
+    /// <summary>How many times an experiment with checkpoints may resume after a lost worker or coordinator. Default 20.</summary>
+    public int MaxRecoveries { get; set; } = 20;
+
+    /// <summary>How long one recovery may keep trying (while the cluster declares the lost silo dead). Default 3 min.</summary>
+    public TimeSpan RecoveryTimeout { get; set; } = TimeSpan.FromMinutes(3);
+
+    /// <summary>Pause between attempts of one recovery. Default 1 s.</summary>
+    public TimeSpan RecoveryRetryDelay { get; set; } = TimeSpan.FromSeconds(1);
+
+    /// <summary>How often each silo looks for running experiments whose coordinator must be re-activated. Default 2 s.</summary>
+    public TimeSpan ReactivationScanInterval { get; set; } = TimeSpan.FromSeconds(2);
+
+    /// <summary>
+    /// A pause between the shard objects and the manifest of every checkpoint — zero except in fault tests, which
+    /// use it to kill a silo while a checkpoint is half written. Default 0.
+    /// </summary>
+    public TimeSpan ManifestWriteDelay { get; set; } = TimeSpan.Zero;
 }
