@@ -42,6 +42,18 @@ public sealed class SegmentedMemory : MemoryManager<byte>
     /// <summary>The blocks, in order, without a copy.</summary>
     public IReadOnlyList<ReadOnlyMemory<byte>> Segments => _segments;
 
+    /// <summary>Whether a contiguous copy has been made (someone asked for the span).</summary>
+    public bool IsJoined
+    {
+        get
+        {
+            lock (_lock)
+            {
+                return _contiguous is not null;
+            }
+        }
+    }
+
     /// <summary>The blocks as one sequence, without a copy.</summary>
     public ReadOnlySequence<byte> Sequence { get; }
 
@@ -55,6 +67,10 @@ public sealed class SegmentedMemory : MemoryManager<byte>
         MemoryMarshal.TryGetMemoryManager<byte, SegmentedMemory>(memory, out var segmented, out int start, out int length)
             ? segmented.Sequence.Slice(start, length)
             : new ReadOnlySequence<byte>(memory);
+
+    /// <inheritdoc />
+    /// <remarks>Overridden because the base property asks <see cref="GetSpan"/> for the length, which would join the blocks.</remarks>
+    public override Memory<byte> Memory => CreateMemory(Length);
 
     /// <inheritdoc />
     public override Span<byte> GetSpan() => Contiguous();

@@ -59,10 +59,11 @@ public class ReferencedBytesTests
         reader.ReadInt32().Should().Be(42);
         reader.End.Should().BeTrue();
         bytes.ToArray().Should().Equal(block);
-        segmented.Segments.Should().HaveCount(4, "nothing was joined for reading");
+        segmented.IsJoined.Should().BeFalse("reading goes block by block");
 
         memory.Length.Should().Be(header.Length + encodedBlock.WrittenCount + block.Length + 1);
         memory.Span.ToArray().Should().Equal(SegmentedMemory.AsSequence(memory).ToArray());
+        segmented.IsJoined.Should().BeTrue();
         SegmentedMemory.AsSequence(memory[2..]).ToArray().Should().Equal(memory.Span[2..].ToArray());
     }
 
