@@ -27,6 +27,8 @@ try
         "grain-throughput" => await GrainThroughputBenchmark.RunAsync(options),
         "tensor-transfer" => await TensorTransferBenchmark.RunAsync(options),
         "dp-step" => await DataParallelStepBenchmark.RunAsync(options),
+        "allreduce" => await AllReduceBenchmark.RunAsync(options),
+        "e2e" => await EndToEndBenchmark.RunAsync(options),
         _ => Usage(),
     };
 }
@@ -47,6 +49,8 @@ static int Usage()
           fid-score         --generator FILE [--samples N] [--seed N] [--threads N] [--classifier FILE]
           fid-reference     [--steps N] [--batch N] [--seed N] [--threads N] [--samples N] [--output DIR] [--local]
           dp-step           [--batch N per worker] [--steps N] [--warmup N] [--threads N per worker] [--shards N per model]
+          allreduce         [--sizes MiB,MiB,..] [--worlds W,W,..] [--steps N timed] [--warmup N] [--shards N] [--bucket ELEMENTS]
+          e2e               [--batch N per worker] [--steps N timed] [--warmup N] [--shards N per model] [--bucket ELEMENTS]
         """);
     return 2;
 }

@@ -67,10 +67,13 @@ internal sealed partial class GpuWorkerGrain(DeviceComputeThreads devices, Train
 
     public async Task SeedShards()
     {
-        var experiment = _assignment?.ExperimentId ?? throw NotInitialized();
+        var assigned = _assignment ?? throw NotInitialized();
+        var experiment = assigned.ExperimentId;
         foreach (var role in _layouts.Keys)
         {
-            await Task.WhenAll(_layouts[role].Shards.Select(async slice =>
+            // The shards this rank owns; the first call activates each on this silo (prefer-local placement).
+            var owned = _layouts[role].Shards.Where(s => s.Shard % Plan.WorldSize == assigned.Rank);
+            await Task.WhenAll(owned.Select(async slice =>
             {
                 var values = await Compute(r => r.CopyParameters(role, slice.Offset, slice.Length));
                 var assignment = new ShardAssignment(experiment, role, slice.Shard, slice.Offset, slice.Length,
