@@ -50,7 +50,7 @@ static int Usage()
           fid-reference     [--steps N] [--batch N] [--seed N] [--threads N] [--samples N] [--output DIR] [--local]
           dp-step           [--batch N per worker] [--steps N] [--warmup N] [--threads N per worker] [--shards N per model]
           allreduce         [--sizes MiB,MiB,..] [--worlds W,W,..] [--steps N timed] [--warmup N] [--shards N] [--bucket ELEMENTS]
-          e2e               [--batch N per worker] [--steps N timed] [--warmup N] [--shards N per model] [--bucket ELEMENTS]
+          e2e               [--batch N per worker] [--steps N timed per round] [--warmup N] [--rounds N] [--shards N per model] [--bucket ELEMENTS]
         """);
     return 2;
 }

@@ -10,9 +10,10 @@ namespace GenCluster.Benchmarks.Training;
 /// Images/s of 2-worker data-parallel DCGAN training (the main job's recipe: pytorch/examples sizes, batch 32 per
 /// worker, 1 torch thread per worker, Fashion-MNIST) through two silo processes and the coordinator, worker and shard
 /// grains, against PyTorch DDP with Gloo in 2 processes (<c>peers/ddp_peer.py</c>, the same model, batch and threads)
-/// in the same run. Step times after the warm-up; images/s = 2·batch / median step.
-/// Options: <c>--batch</c> per worker (32), <c>--steps</c> timed (30), <c>--warmup</c> (5), <c>--shards</c> per model (2),
-/// <c>--bucket</c> elements (the plan's default, 1,048,576).
+/// in the same run, alternating rounds so machine noise hits both alike. Step times after each round's warm-up;
+/// images/s = 2·batch / median step over all rounds.
+/// Options: <c>--batch</c> per worker (32), <c>--steps</c> timed per round (20), <c>--warmup</c> (5), <c>--rounds</c> (2),
+/// <c>--shards</c> per model (2), <c>--bucket</c> elements (the plan's default, 1,048,576).
 /// </summary>
 internal static class EndToEndBenchmark
 {
@@ -20,14 +21,20 @@ internal static class EndToEndBenchmark
 
     public static async Task<int> RunAsync(BenchmarkArguments args)
     {
-        int batch = args.Get("--batch", 32), steps = args.Get("--steps", 30), warmup = args.Get("--warmup", 5);
+        int batch = args.Get("--batch", 32), steps = args.Get("--steps", 20), warmup = args.Get("--warmup", 5), rounds = args.Get("--rounds", 2);
         int shards = args.Get("--shards", 2), bucket = args.Get("--bucket", new TrainingPlan().BucketElements);
-        PrintEnvironment(Format($"e2e: DCGAN 28x28 on Fashion-MNIST, {World} workers x batch {batch}, 1 torch thread per worker, {warmup} warm-up + {steps} timed steps; ours {shards}+{shards} shards, buckets of {bucket} elements"));
+        PrintEnvironment(Format($"e2e: DCGAN 28x28 on Fashion-MNIST, {World} workers x batch {batch}, 1 torch thread per worker, {rounds} rounds of {warmup} warm-up + {steps} timed steps; ours {shards}+{shards} shards, buckets of {bucket} elements"));
         Console.WriteLine($"environment: OMP_WAIT_POLICY={Environment.GetEnvironmentVariable("OMP_WAIT_POLICY") ?? "(unset)"}");
 
-        var ours = await MeasureOursAsync(batch, steps, warmup, shards, bucket);
-        var ddp = MeasureDdp(batch, steps, warmup);
-        PrintLoad("after the run");
+        var ours = new List<double>();
+        var ddp = new List<double>();
+        for (var round = 0; round < rounds; round++)
+        {
+            ours.AddRange(await MeasureOursAsync(batch, steps, warmup, shards, bucket));
+            ddp.AddRange(MeasureDdp(batch, steps, warmup));
+            PrintLoad($"after round {round + 1}");
+        }
+
 
         double oursRate = World * batch / Median(ours), ddpRate = World * batch / Median(ddp);
         Console.WriteLine(Format($"ours (2 silos, grains):     median step {Median(ours) * 1000:F1} ms, p90 {Percentile(ours, 0.9) * 1000:F1} ms = {oursRate:F1} images/s"));
