@@ -36,6 +36,7 @@ public interface IAllReduceWorkerGrain : IGrainWithStringKey
 /// <param name="Elements">Float32 elements of the vector.</param>
 /// <param name="Shards">S: contiguous slices whose lengths differ by at most one.</param>
 /// <param name="BucketElements">Largest bucket; no bucket straddles a shard.</param>
+/// <param name="InFlight">Most buckets pushed and not yet answered at a time; 0: all at once, as a training step does.</param>
 [GenerateSerializer]
 public sealed record AllReducePlan(
     [Id(0)] string RunId,
@@ -43,7 +44,8 @@ public sealed record AllReducePlan(
     [Id(2)] int WorldSize,
     [Id(3)] int Elements,
     [Id(4)] int Shards,
-    [Id(5)] int BucketElements);
+    [Id(5)] int BucketElements,
+    [Id(6)] int InFlight = 0);
 
 [Placement(PlacementKind.Pinned)]
 public sealed class AllReduceWorkerGrain : Grain, IAllReduceWorkerGrain
@@ -110,7 +112,27 @@ public sealed class AllReduceWorkerGrain : Grain, IAllReduceWorkerGrain
 
             var step = _step++;
             long start = Stopwatch.GetTimestamp();
-            await Task.WhenAll(_buckets.Select(b => PushAndWriteBack(plan, step, b)));
+            if (plan.InFlight <= 0)
+            {
+                await Task.WhenAll(_buckets.Select(b => PushAndWriteBack(plan, step, b)));
+            }
+            else
+            {
+                using var window = new SemaphoreSlim(plan.InFlight);
+                await Task.WhenAll(_buckets.Select(async b =>
+                {
+                    await window.WaitAsync();
+                    try
+                    {
+                        await PushAndWriteBack(plan, step, b);
+                    }
+                    finally
+                    {
+                        window.Release();
+                    }
+                }));
+            }
+
             seconds[i] = Stopwatch.GetElapsedTime(start).TotalSeconds;
         }
 

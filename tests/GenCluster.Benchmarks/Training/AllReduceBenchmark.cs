@@ -13,7 +13,8 @@ namespace GenCluster.Benchmarks.Training;
 /// TCP stream (the ceiling), all in the same run. Both all-reduces are checked for exact sums. Prints algbw = bytes / t
 /// and busbw = algbw · 2(W−1)/W (nccl-tests' definition) per size and W, and the ratio of bus bandwidths.
 /// Options: <c>--sizes</c> MiB (1,16,64,256), <c>--worlds</c> (2,4), <c>--warmup</c> (2), <c>--steps</c> timed
-/// iterations (5), <c>--shards</c> (W), <c>--bucket</c> elements (1,048,576, the training plan's default).
+/// iterations (5), <c>--shards</c> (W), <c>--bucket</c> elements (1,048,576, the training plan's default),
+/// <c>--inflight</c> buckets per rank at a time (all, as a training step sends them).
 /// </summary>
 internal static class AllReduceBenchmark
 {
@@ -25,14 +26,15 @@ internal static class AllReduceBenchmark
         var sizes = args.GetList("--sizes", [1, 16, 64, 256]);
         var worlds = args.GetList("--worlds", [2, 4]);
         int warmup = args.Get("--warmup", 2), iterations = args.Get("--steps", 5), bucket = args.Get("--bucket", 1024 * 1024);
-        PrintEnvironment(Format($"allreduce: float32 sum of {string.Join(", ", sizes)} MiB over W = {string.Join(", ", worlds)} processes on loopback, {warmup} warm-up + {iterations} timed iterations, buckets of {bucket} elements"));
+        var inFlight = args.Get("--inflight", 0);
+        PrintEnvironment(Format($"allreduce: float32 sum of {string.Join(", ", sizes)} MiB over W = {string.Join(", ", worlds)} processes on loopback, {warmup} warm-up + {iterations} timed iterations, buckets of {bucket} elements, {(inFlight == 0 ? "all" : inFlight.ToString(System.Globalization.CultureInfo.InvariantCulture))} in flight per rank"));
         Console.WriteLine($"environment: OMP_WAIT_POLICY={Environment.GetEnvironmentVariable("OMP_WAIT_POLICY") ?? "(unset)"}, Gloo ranks 1 torch thread each");
 
         var rows = new List<Row>();
         foreach (var world in worlds)
         {
             var shards = args.Get("--shards", world);
-            var ours = await MeasureOursAsync(world, shards, sizes, warmup, iterations, bucket);
+            var ours = await MeasureOursAsync(world, shards, sizes, warmup, iterations, bucket, inFlight);
             var gloo = MeasureGloo(world, sizes, warmup, iterations);
             foreach (var mib in sizes)
             {
@@ -59,7 +61,7 @@ internal static class AllReduceBenchmark
     }
 
     /// <summary>Median over iterations of the slowest rank's seconds, per size.</summary>
-    private static async Task<Dictionary<int, double>> MeasureOursAsync(int world, int shards, int[] sizes, int warmup, int iterations, int bucket)
+    private static async Task<Dictionary<int, double>> MeasureOursAsync(int world, int shards, int[] sizes, int warmup, int iterations, int bucket, int inFlight)
     {
         await using var cluster = await BenchmarkCluster.StartAsync(world);
         Console.WriteLine($"ours, W = {world}: silos {string.Join(", ", cluster.Pids)}, {shards} shards (shard s on rank s mod W's silo)");
@@ -70,7 +72,7 @@ internal static class AllReduceBenchmark
             var run = $"allreduce-{Guid.NewGuid():N}";
             var ranks = Enumerable.Range(0, world)
                 .Select(r => cluster.Client.GetGrain<IAllReduceWorkerGrain>($"{BenchmarkCluster.SiloName(r)}/allreduce/{run}/{r}")).ToArray();
-            await Task.WhenAll(ranks.Select((g, r) => g.Prepare(new AllReducePlan(run, r, world, elements, shards, bucket))));
+            await Task.WhenAll(ranks.Select((g, r) => g.Prepare(new AllReducePlan(run, r, world, elements, shards, bucket, inFlight))));
             await Task.WhenAll(ranks.Select(g => g.Run(warmup)));
             var cpuBefore = cluster.SiloCpuTime();
             var perRank = await Task.WhenAll(ranks.Select(g => g.Run(iterations)));
