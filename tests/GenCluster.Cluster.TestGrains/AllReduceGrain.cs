@@ -36,7 +36,8 @@ public interface IAllReduceWorkerGrain : IGrainWithStringKey
 /// <param name="Elements">Float32 elements of the vector.</param>
 /// <param name="Shards">S: contiguous slices whose lengths differ by at most one.</param>
 /// <param name="BucketElements">Largest bucket; no bucket straddles a shard.</param>
-/// <param name="InFlight">Most buckets pushed and not yet answered at a time; 0: all at once, as a training step does.</param>
+/// <param name="InFlight">Most buckets pushed and not yet answered at a time (a training worker's default,
+/// <c>TrainingGrainOptions.BucketsInFlight</c>, is 2); 0: all at once.</param>
 [GenerateSerializer]
 public sealed record AllReducePlan(
     [Id(0)] string RunId,
@@ -45,7 +46,7 @@ public sealed record AllReducePlan(
     [Id(3)] int Elements,
     [Id(4)] int Shards,
     [Id(5)] int BucketElements,
-    [Id(6)] int InFlight = 0);
+    [Id(6)] int InFlight = 2);
 
 [Placement(PlacementKind.Pinned)]
 public sealed class AllReduceWorkerGrain : Grain, IAllReduceWorkerGrain

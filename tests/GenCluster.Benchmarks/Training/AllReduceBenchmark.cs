@@ -14,7 +14,7 @@ namespace GenCluster.Benchmarks.Training;
 /// and busbw = algbw · 2(W−1)/W (nccl-tests' definition) per size and W, and the ratio of bus bandwidths.
 /// Options: <c>--sizes</c> MiB (1,16,64,256), <c>--worlds</c> (2,4), <c>--warmup</c> (2), <c>--steps</c> timed
 /// iterations (5), <c>--shards</c> (W), <c>--bucket</c> elements (1,048,576, the training plan's default),
-/// <c>--inflight</c> buckets per rank at a time (all, as a training step sends them).
+/// <c>--inflight</c> buckets per rank at a time (2, a training worker's default <c>TrainingGrainOptions.BucketsInFlight</c>).
 /// </summary>
 internal static class AllReduceBenchmark
 {
@@ -26,8 +26,8 @@ internal static class AllReduceBenchmark
         var sizes = args.GetList("--sizes", [1, 16, 64, 256]);
         var worlds = args.GetList("--worlds", [2, 4]);
         int warmup = args.Get("--warmup", 2), iterations = args.Get("--steps", 5), bucket = args.Get("--bucket", 1024 * 1024);
-        var inFlight = args.Get("--inflight", 0);
-        PrintEnvironment(Format($"allreduce: float32 sum of {string.Join(", ", sizes)} MiB over W = {string.Join(", ", worlds)} processes on loopback, {warmup} warm-up + {iterations} timed iterations, buckets of {bucket} elements, {(inFlight == 0 ? "all" : inFlight.ToString(System.Globalization.CultureInfo.InvariantCulture))} in flight per rank"));
+        var inFlight = args.Get("--inflight", 2);
+        PrintEnvironment(Format($"allreduce: float32 sum of {string.Join(", ", sizes)} MiB over W = {string.Join(", ", worlds)} processes on loopback, {warmup} warm-up + {iterations} timed iterations, buckets of {bucket} elements, {inFlight} in flight per rank"));
         Console.WriteLine($"environment: OMP_WAIT_POLICY={Environment.GetEnvironmentVariable("OMP_WAIT_POLICY") ?? "(unset)"}, Gloo ranks 1 torch thread each");
 
         var rows = new List<Row>();
