@@ -4,11 +4,18 @@ using Azure.Storage.Blobs;
 
 namespace GenCluster.Storage.Azure;
 
-/// <summary>Builds the SDK client from <see cref="AzureBlobObjectStoreOptions"/>: connection string, or endpoint + Entra ID.</summary>
-internal static class BlobServiceClientFactory
+/// <summary>
+/// Builds the SDK client from <see cref="AzureBlobObjectStoreOptions"/>: connection string, or endpoint + Entra ID
+/// credential. Other Azure Blob providers (grain state, membership) use it too, so every one of them connects the
+/// same way from the same keys.
+/// </summary>
+public static class BlobServiceClientFactory
 {
+    /// <summary>A client for the account <paramref name="options"/> names, with its retry policy.</summary>
+    /// <exception cref="InvalidOperationException">Neither a connection string nor a service URI is set.</exception>
     public static BlobServiceClient Create(AzureBlobObjectStoreOptions options)
     {
+        ArgumentNullException.ThrowIfNull(options);
         var clientOptions = new BlobClientOptions
         {
             Retry =
