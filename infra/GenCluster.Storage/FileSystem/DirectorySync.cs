@@ -8,8 +8,8 @@ namespace GenCluster.Storage.FileSystem;
 /// </summary>
 internal static partial class DirectorySync
 {
-    private const int ReadOnly = 0;           // O_RDONLY
-    private const int DirectoryOnly = 0x10000; // O_DIRECTORY on Linux (x86-64 and arm64)
+    // O_RDONLY opens a folder too; O_DIRECTORY is left out because its value differs between x86-64 and arm64.
+    private const int ReadOnly = 0;
 
     /// <summary>Flushes <paramref name="directory"/>; a no-op off Linux, where the object file's own flush is all we do.</summary>
     public static void Flush(string directory)
@@ -19,7 +19,7 @@ internal static partial class DirectorySync
             return;
         }
 
-        var fd = Open(directory, ReadOnly | DirectoryOnly);
+        var fd = Open(directory, ReadOnly);
         if (fd < 0)
         {
             throw new IOException($"could not open folder '{directory}' to flush it (errno {Marshal.GetLastPInvokeError()})");

@@ -217,6 +217,7 @@ public sealed partial class FileSystemObjectStore : IObjectStore
             }
         }
 
+        // The file system answers synchronously; the interface is asynchronous for remote stores.
         await Task.CompletedTask.ConfigureAwait(false);
     }
 
