@@ -10,6 +10,8 @@ packages=(
     python3-numpy
     python3-msgpack         # an independent MessagePack peer for wire interop tests
 )
+# Azurite (npm-packages.sh) needs Node.js and npm: this machine kind ships Node 20; Debian's nodejs is the fallback.
+command -v npm >/dev/null || packages+=(nodejs npm)
 [[ "${GENCLUSTER_SKIP_APT:-0}" == 1 ]] && exit 0
 missing=()
 for p in "${packages[@]}"; do
