@@ -4,6 +4,8 @@ using GenCluster.Membership;
 using GenCluster.Runtime.Hosting;
 using GenCluster.Runtime.Persistence;
 using GenCluster.Silo;
+using GenCluster.Storage;
+using GenCluster.Storage.FileSystem;
 using GenCluster.Training.Grains.Hosting;
 using GenCluster.Transport;
 using Microsoft.AspNetCore.Builder;
@@ -16,6 +18,7 @@ using Microsoft.Extensions.Logging;
 
 // gencluster-silo [--dev] [--name silo-1] [--port 30001] [--secret S] [--membership-file F] [--storage-dir D]
 //                 [--health-port P] [--grain-assembly A.dll] [--devices cpu:0,cpu:1] [--Training:DatasetDirectory=D]
+//                 [--checkpoint-dir D | --Checkpoints:Provider=azure ...]
 //                 [--Membership:Provider=azure] [--Storage:Provider=azure] (+ GENCLUSTER_Azure__ConnectionString; see docs/STORAGE.md)
 var development = args.Contains("--dev");
 var builder = WebApplication.CreateBuilder(new WebApplicationOptions { Args = args.Where(a => a != "--dev").ToArray(), ContentRootPath = AppContext.BaseDirectory });
@@ -64,6 +67,13 @@ if (settings.StorageProvider == "file")
 else if (settings.StorageProvider == "memory")
 {
     builder.Services.AddMemoryGrainStorage();
+}
+
+// Checkpoints: one object store shared by every silo (the coordinator, shards and re-activation scan use it).
+if (settings.CheckpointProvider == "file")
+{
+    builder.Services.AddSingleton<IObjectStore>(provider => new FileSystemObjectStore(
+        settings.CheckpointDirectory!, provider.GetRequiredService<ILogger<FileSystemObjectStore>>(), provider.GetRequiredService<TimeProvider>()));
 }
 
 var app = builder.Build();

@@ -23,6 +23,7 @@ internal sealed record SiloHostSettings
         ["--health-port"] = "Health:Port",
         ["--grain-assembly"] = "GrainAssemblies:0",
         ["--devices"] = "Silo:DeviceList",
+        ["--checkpoint-dir"] = "Checkpoints:Directory",
     };
 
     public required string Name { get; init; }
@@ -42,6 +43,12 @@ internal sealed record SiloHostSettings
     public required string StorageProvider { get; init; }
 
     public required string? StorageDirectory { get; init; }
+
+    /// <summary>Where checkpoints go: <c>none</c>, <c>file</c> (<see cref="CheckpointDirectory"/>) or <c>azure</c> (the <c>Checkpoints</c> section).</summary>
+    public required string CheckpointProvider { get; init; }
+
+    /// <summary>The folder of the <c>file</c> checkpoint store, shared by every silo of the cluster.</summary>
+    public required string? CheckpointDirectory { get; init; }
 
     public required int HealthPort { get; init; }
 
@@ -97,6 +104,18 @@ internal sealed record SiloHostSettings
             errors.Add("Storage:Directory: required for file grain storage (--storage-dir)");
         }
 
+        // Checkpoints default to "file" when a folder is given, else none (experiments asking for them are refused).
+        var checkpointDirectory = configuration["Checkpoints:Directory"];
+        var checkpoints = (configuration["Checkpoints:Provider"] ?? (checkpointDirectory is null ? "none" : "file")).ToLowerInvariant();
+        if (checkpoints is not ("none" or "file" or "azure"))
+        {
+            errors.Add($"Checkpoints:Provider: '{checkpoints}' is not one of none, file, azure");
+        }
+        else if (checkpoints == "file" && string.IsNullOrEmpty(checkpointDirectory))
+        {
+            errors.Add("Checkpoints:Directory: required for the file checkpoint store (--checkpoint-dir)");
+        }
+
         // --devices cpu:0,cpu:1 replaces the Silo:Devices list of appsettings.json.
         var deviceList = configuration["Silo:DeviceList"];
         var devices = deviceList is not null
@@ -130,6 +149,8 @@ internal sealed record SiloHostSettings
             MembershipPath = membershipPath,
             StorageProvider = storage,
             StorageDirectory = storageDirectory,
+            CheckpointProvider = checkpoints,
+            CheckpointDirectory = checkpointDirectory,
             HealthPort = healthPort,
             GrainAssemblies = configuration.GetSection("GrainAssemblies").Get<string[]>() ?? [],
         };

@@ -9,7 +9,7 @@ namespace GenCluster.Contracts.Experiments;
 
 /// <summary>
 /// Turns a valid <see cref="ExperimentSpec"/> into the <see cref="TrainingPlan"/> the distributed engine runs. A spec
-/// may ask for more than the engine does yet (SGD, CUDA devices, checkpoints, several MLP hidden layers, …); every such
+/// may ask for more than the engine does yet (SGD, CUDA devices, several MLP hidden layers, …); every such
 /// field is refused with its path and why, never ignored (docs/EXPERIMENT-SPEC.md, "Running a spec on the cluster").
 /// </summary>
 public static class TrainingPlanMapper
@@ -139,10 +139,10 @@ public static class TrainingPlanMapper
 
         var generatorOptimizer = MapOptimizer(spec.Optimizer.Generator, SpecPath.Field(F.Optimizer, F.Generator), errors);
         var discriminatorOptimizer = MapOptimizer(spec.Optimizer.Discriminator, SpecPath.Field(F.Optimizer, F.Discriminator), errors);
-        if (spec.Checkpoints.Interval > 0)
+        if (spec.Checkpoints.Interval > MaxPlanSteps)
         {
             errors.Add(SpecPath.Field(F.Checkpoints, F.Interval), string.Create(CultureInfo.InvariantCulture,
-                $"is {spec.Checkpoints.Interval:N0} (the default is {ExperimentSpecDefaults.CheckpointInterval:N0}), but the cluster does not write checkpoints yet; set checkpoints: {{interval: 0}} to train without them"));
+                $"is {spec.Checkpoints.Interval:N0}; the cluster checkpoints at most every {MaxPlanSteps:N0} steps (0 turns checkpoints off)"));
         }
 
         var devices = MapDevices(spec, advertisedDevices, errors);
@@ -166,6 +166,8 @@ public static class TrainingPlanMapper
             Seed = (ulong)spec.Seed,
             ThreadsPerWorker = spec.ThreadsPerWorker,
             Devices = [.. devices],
+            CheckpointInterval = (int)Math.Min(spec.Checkpoints.Interval, MaxPlanSteps),
+            CheckpointsToKeep = spec.Checkpoints.Keep,
         };
 
         // A rule of the engine that the checks above missed must still reach the user, not be dropped.

@@ -26,6 +26,20 @@ public interface IParameterShardGrain : IGrainWithStringKey
     /// <summary>Fails every push waiting in the current step with <paramref name="reason"/> and forgets the partial sums.</summary>
     Task AbortStep(string reason);
 
+    /// <summary>
+    /// Writes the slice — parameters, Adam state and step — as one object named <paramref name="objectName"/> in the
+    /// silo's checkpoint store. Called between steps, when every bucket has been updated for <paramref name="step"/> steps.
+    /// </summary>
+    /// <exception cref="InvalidOperationException">The shard is not between steps at <paramref name="step"/>, or the silo has no checkpoint store.</exception>
+    Task<CheckpointObject> WriteCheckpoint(string objectName, long step);
+
+    /// <summary>
+    /// Replaces whatever the shard holds with the slice stored as <paramref name="checkpoint"/> (verified against its
+    /// SHA-256); pushes waiting in an unfinished step fail. The next gradients belong to the checkpoint's step.
+    /// </summary>
+    /// <exception cref="InvalidOperationException">The object is missing, damaged, or does not match <paramref name="assignment"/>.</exception>
+    Task<GrainHealth> Restore(ShardAssignment assignment, CheckpointObject checkpoint);
+
     /// <summary>Where the shard runs and whether it is initialized.</summary>
     Task<GrainHealth> Ping();
 }

@@ -77,6 +77,17 @@ public sealed record TrainingPlan
     [Id(14)]
     public TimeSpan StepTimeout { get; init; } = TimeSpan.FromSeconds(60);
 
+    /// <summary>
+    /// Steps between checkpoints (0: none). With checkpoints, a lost worker or coordinator silo no longer fails the
+    /// experiment: it resumes from the newest valid checkpoint on the live silos (docs/CHECKPOINTS.md).
+    /// </summary>
+    [Id(15)]
+    public int CheckpointInterval { get; init; }
+
+    /// <summary>How many of the newest committed checkpoints are kept; older ones are deleted after a new one commits.</summary>
+    [Id(16)]
+    public int CheckpointsToKeep { get; init; } = 3;
+
     /// <summary>The shard count of <paramref name="role"/>'s model.</summary>
     public int ShardsOf(ModelRole role) => role == ModelRole.Generator ? GeneratorShards : DiscriminatorShards;
 
@@ -121,6 +132,8 @@ public sealed record TrainingPlan
         Check(DiscriminatorShards is >= 1 and <= 4096, "discriminatorShards", $"{DiscriminatorShards} is not in 1..4096");
         Check(ThreadsPerWorker is >= 1 and <= 256, "threadsPerWorker", $"{ThreadsPerWorker} is not in 1..256");
         Check(BucketElements is >= 1 and <= MaxBucketElements, "bucketElements", $"{BucketElements} is not in 1..{MaxBucketElements}");
+        Check(CheckpointInterval is >= 0 and <= 10_000_000, "checkpointInterval", $"{CheckpointInterval} is not in 0..10000000");
+        Check(CheckpointsToKeep is >= 1 and <= 1000, "checkpointsToKeep", $"{CheckpointsToKeep} is not in 1..1000");
         Check(StepTimeout > TimeSpan.Zero && StepTimeout <= TimeSpan.FromHours(1), "stepTimeout", $"{StepTimeout} is not in (0, 1 h]");
 
         if (Devices is null)

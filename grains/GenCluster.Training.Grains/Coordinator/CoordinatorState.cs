@@ -36,4 +36,16 @@ internal sealed class CoordinatorState
     /// <summary>Rank 0's discriminator running statistics when the run ended; null before.</summary>
     [Id(8)]
     public float[]? DiscriminatorStatistics { get; set; }
+
+    /// <summary>Where each rank runs now (<c>silo/device</c>); the plan's devices until a recovery re-forms the group.</summary>
+    [Id(9)]
+    public string[] Devices { get; set; } = [];
+
+    /// <summary>How many times the experiment resumed from a checkpoint.</summary>
+    [Id(10)]
+    public int Recoveries { get; set; }
+
+    /// <summary>The step of the newest checkpoint this experiment committed; null before the first.</summary>
+    [Id(11)]
+    public long? LastCheckpointStep { get; set; }
 }

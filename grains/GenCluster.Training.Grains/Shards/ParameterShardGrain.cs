@@ -1,5 +1,6 @@
 using GenCluster.Contracts.Training;
 using GenCluster.Runtime;
+using GenCluster.Training.Grains.Checkpoints;
 using GenCluster.Training.Optim;
 using Microsoft.Extensions.Logging;
 
@@ -7,11 +8,16 @@ namespace GenCluster.Training.Grains.Shards;
 
 /// <summary>
 /// Owns one slice of one model's flat parameters and its Adam state. Reentrant: the W pushes of a step wait in the
-/// shard at the same time, and each bucket is updated and answered as soon as its last rank arrives.
+/// shard at the same time, and each bucket is updated and answered as soon as its last rank arrives. Placed on the
+/// silo of the rank that initializes it (its owner), so one silo's ranks reach it without a socket.
 /// </summary>
-/// <remarks>The slice lives in memory: a shard whose silo dies loses it, and its experiment fails (checkpoints come later).</remarks>
+/// <remarks>
+/// The slice lives in memory: a shard whose silo dies loses it. With checkpoints the shard writes its slice with
+/// Adam's state (<see cref="WriteCheckpoint"/>) and the coordinator restores every shard from the newest valid one.
+/// </remarks>
 [Reentrant]
-internal sealed partial class ParameterShardGrain(ILogger<ParameterShardGrain> logger) : Grain, IParameterShardGrain
+[Placement(PlacementKind.PreferLocal)]
+internal sealed partial class ParameterShardGrain(CheckpointStore checkpoints, ILogger<ParameterShardGrain> logger) : Grain, IParameterShardGrain
 {
     private readonly string _activationId = Guid.NewGuid().ToString("N");
     private ShardAssignment? _assignment;
@@ -43,27 +49,18 @@ internal sealed partial class ParameterShardGrain(ILogger<ParameterShardGrain> l
             throw new ArgumentException($"shard {expectedKey}: bucket lengths [{string.Join(", ", assignment.BucketLengths)}] do not cut {assignment.Length} elements");
         }
 
+        if (!Enum.IsDefined(assignment.Update))
+        {
+            throw new ArgumentException($"shard {expectedKey}: unknown update mode {assignment.Update}");
+        }
+
         if (assignment.WorldSize < 1)
         {
             throw new ArgumentException($"shard {expectedKey}: world size {assignment.WorldSize} is not positive");
         }
 
-        var optimizer = new AdamOptions
-        {
-            LearningRate = assignment.Optimizer.LearningRate,
-            Beta1 = assignment.Optimizer.Beta1,
-            Beta2 = assignment.Optimizer.Beta2,
-            Epsilon = assignment.Optimizer.Epsilon,
-            WeightDecay = assignment.Optimizer.WeightDecay,
-        };
-        var buckets = new BucketReduction[assignment.BucketLengths.Length];
-        for (int b = 0, offset = 0; b < buckets.Length; offset += assignment.BucketLengths[b], b++)
-        {
-            buckets[b] = new BucketReduction(b, offset, assignment.BucketLengths[b], assignment.WorldSize, optimizer, assignment.FirstStep);
-        }
-
-        (_assignment, _parameters, _buckets) = (assignment, parameters, buckets);
-        LogInitialized(logger, expectedKey, assignment.Offset, assignment.Length, buckets.Length);
+        (_assignment, _parameters, _buckets) = (assignment, parameters, CreateBuckets(assignment));
+        LogInitialized(logger, expectedKey, assignment.Offset, assignment.Length, _buckets.Length);
         return Ping();
     }
 
@@ -107,7 +104,104 @@ internal sealed partial class ParameterShardGrain(ILogger<ParameterShardGrain> l
         return Task.CompletedTask;
     }
 
+    public async Task<CheckpointObject> WriteCheckpoint(string objectName, long step)
+    {
+        var assignment = _assignment ?? throw new InvalidOperationException($"shard {GetPrimaryKeyString()} holds no parameters to checkpoint");
+        if (_buckets.Any(b => b.Step != step || b.HasWaiters))
+        {
+            throw new InvalidOperationException(
+                $"shard {GetPrimaryKeyString()} is not between steps at step {step} (buckets at steps {string.Join(", ", _buckets.Select(b => b.Step).Distinct())})");
+        }
+
+        var adamSteps = _buckets.Select(b => b.AdamSteps).Distinct().ToList();
+        if (adamSteps.Count != 1)
+        {
+            throw new InvalidOperationException($"shard {GetPrimaryKeyString()}: its buckets disagree on Adam's step count ({string.Join(", ", adamSteps)})");
+        }
+
+        // The bytes are taken in this turn, before any await: the next step's pushes may update the slice meanwhile.
+        var expAvg = new float[assignment.Length];
+        var expAvgSq = new float[assignment.Length];
+        foreach (var bucket in _buckets)
+        {
+            bucket.CopyOptimizerState(expAvg, expAvgSq);
+        }
+
+        var header = new ShardCheckpointHeader(assignment.ExperimentId, CheckpointNames.ModelLetter(assignment.Role), assignment.Shard,
+            assignment.Offset, assignment.Length, step, adamSteps[0]);
+        var bytes = ShardCheckpointFormat.Encode(header, _parameters, expAvg, expAvgSq);
+        var written = await checkpoints.WriteShardAsync(objectName, assignment.Role, assignment.Shard, assignment.Offset, assignment.Length, bytes, CancellationToken.None);
+        LogCheckpointWritten(logger, GetPrimaryKeyString(), step, objectName, bytes.Length);
+        return written;
+    }
+
+    public async Task<GrainHealth> Restore(ShardAssignment assignment, CheckpointObject checkpoint)
+    {
+        ArgumentNullException.ThrowIfNull(assignment);
+        ArgumentNullException.ThrowIfNull(checkpoint);
+        var expectedKey = TrainingKeys.Shard(assignment.ExperimentId, assignment.Role, assignment.Shard);
+        if (expectedKey != GetPrimaryKeyString() || checkpoint.Role != assignment.Role || checkpoint.Shard != assignment.Shard
+            || checkpoint.Offset != assignment.Offset || checkpoint.Length != assignment.Length)
+        {
+            throw new ArgumentException($"shard {GetPrimaryKeyString()} cannot restore {checkpoint.Name} as {expectedKey} [{assignment.Offset}, +{assignment.Length})");
+        }
+
+        if (assignment.WorldSize < 1 || assignment.BucketLengths.Length == 0 || assignment.BucketLengths.Any(l => l <= 0)
+            || assignment.BucketLengths.Sum(l => (long)l) != assignment.Length)
+        {
+            throw new ArgumentException($"shard {expectedKey}: W={assignment.WorldSize}, bucket lengths [{string.Join(", ", assignment.BucketLengths)}] do not cut {assignment.Length} elements");
+        }
+
+        var content = await checkpoints.ReadShardAsync(checkpoint, CancellationToken.None);
+        if (content.Header.Experiment != assignment.ExperimentId || content.Header.Step != assignment.FirstStep)
+        {
+            throw new InvalidOperationException(
+                $"checkpoint object {checkpoint.Name} is {content.Header.Experiment} at step {content.Header.Step}; shard {expectedKey} restores step {assignment.FirstStep}");
+        }
+
+        var buckets = CreateBuckets(assignment);
+        foreach (var bucket in buckets)
+        {
+            bucket.LoadOptimizerState(content.Header.AdamSteps, content.ExpAvg, content.ExpAvgSq);
+        }
+
+        // Whoever still waits in the old state waits for a step that will run again from the checkpoint.
+        foreach (var old in _buckets)
+        {
+            old.Abort(new InvalidOperationException($"shard {expectedKey} was restored from the checkpoint at step {assignment.FirstStep}"));
+        }
+
+        (_assignment, _parameters, _buckets) = (assignment, content.Parameters, buckets);
+        LogRestored(logger, expectedKey, assignment.FirstStep, checkpoint.Name);
+        return await Ping();
+    }
+
     public Task<GrainHealth> Ping() => Task.FromResult(new GrainHealth(GrainContext.SiloName, _activationId, _assignment is not null));
+
+    private static BucketReduction[] CreateBuckets(ShardAssignment assignment)
+    {
+        var optimizer = new AdamOptions
+        {
+            LearningRate = assignment.Optimizer.LearningRate,
+            Beta1 = assignment.Optimizer.Beta1,
+            Beta2 = assignment.Optimizer.Beta2,
+            Epsilon = assignment.Optimizer.Epsilon,
+            WeightDecay = assignment.Optimizer.WeightDecay,
+        };
+        var buckets = new BucketReduction[assignment.BucketLengths.Length];
+        for (int b = 0, offset = 0; b < buckets.Length; offset += assignment.BucketLengths[b], b++)
+        {
+            buckets[b] = new BucketReduction(b, offset, assignment.BucketLengths[b], assignment.WorldSize, optimizer, assignment.FirstStep, assignment.Update);
+        }
+
+        return buckets;
+    }
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Shard {Shard} wrote its slice at step {Step} as {Name} ({Bytes} bytes)")]
+    private static partial void LogCheckpointWritten(ILogger logger, string shard, long step, string name, int bytes);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Shard {Shard} restored step {Step} from {Name}")]
+    private static partial void LogRestored(ILogger logger, string shard, long step, string name);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Shard {Shard} owns [{Offset}, +{Length}) in {Buckets} buckets")]
     private static partial void LogInitialized(ILogger logger, string shard, long offset, int length, int buckets);

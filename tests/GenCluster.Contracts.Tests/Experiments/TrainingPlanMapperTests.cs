@@ -105,7 +105,7 @@ public sealed class TrainingPlanMapperTests
             optimizer:
               discriminator: {type: sgd, lr: 0.1}
             worldSize: 2
-            checkpoints: {interval: 500}
+            checkpoints: {interval: 20000000}
             devices: [a/cpu:0, a/cuda:0]
             """);
 
@@ -121,16 +121,22 @@ public sealed class TrainingPlanMapperTests
         errors.Single(e => e.Path == "steps").Line.Should().Be(7);
         errors.Single(e => e.Path == "devices[1]").Message.Should().Contain("CUDA");
         errors.Single(e => e.Path == "optimizer.discriminator.type").Message.Should().Contain("Adam");
-        errors.Single(e => e.Path == "checkpoints.interval").Message.Should().Contain("interval: 0");
+        errors.Single(e => e.Path == "checkpoints.interval").Message.Should().Contain("0 turns checkpoints off");
     }
 
     [Fact]
-    public void The_default_checkpoint_interval_is_refused_rather_than_ignored()
+    public void Checkpoint_interval_and_retention_map_onto_the_plan_with_the_spec_defaults()
     {
-        var errors = Refusals("name: c\nmodel: {family: dcgan}\ndevices: [a/cpu:0]\n");
+        var (_, defaults) = Load("name: c\nmodel: {family: dcgan}\ndevices: [a/cpu:0]\n");
+        defaults.CheckpointInterval.Should().Be(1_000);
+        defaults.CheckpointsToKeep.Should().Be(3);
 
-        errors.Should().ContainSingle().Which.Path.Should().Be("checkpoints.interval");
-        errors[0].Message.Should().Contain("1,000");
+        var (_, explicitly) = Load("name: c\nmodel: {family: dcgan}\ndevices: [a/cpu:0]\ncheckpoints: {interval: 25, keep: 7}\n");
+        explicitly.CheckpointInterval.Should().Be(25);
+        explicitly.CheckpointsToKeep.Should().Be(7);
+
+        var (_, off) = Load("name: c\nmodel: {family: dcgan}\ndevices: [a/cpu:0]\n" + Checkpointless);
+        off.CheckpointInterval.Should().Be(0);
     }
 
     [Fact]
@@ -142,13 +148,12 @@ public sealed class TrainingPlanMapperTests
     }
 
     [Fact]
-    public void Specs_built_in_code_map_the_same_way_and_examples_map_once_checkpoints_are_off()
+    public void Specs_built_in_code_map_the_same_way()
     {
         var spec = ExperimentSpecLoader.LoadFile(Examples.PathOf("fashion-mnist-dcgan-2-silos.yaml"));
-        var act = () => TrainingPlanMapper.Map(spec);
-        act.Should().Throw<ExperimentSpecException>().Which.Errors.Should().ContainSingle().Which.Path.Should().Be("checkpoints.interval");
-
-        var plan = TrainingPlanMapper.Map(spec with { Checkpoints = new CheckpointSpec(0, 3) });
+        var plan = TrainingPlanMapper.Map(spec);
+        plan.CheckpointInterval.Should().Be((int)spec.Checkpoints.Interval);
+        plan.CheckpointsToKeep.Should().Be(spec.Checkpoints.Keep);
         plan.WorldSize.Should().Be(4);
         plan.BatchPerWorker.Should().Be(16);
         plan.GeneratorShards.Should().Be(3);

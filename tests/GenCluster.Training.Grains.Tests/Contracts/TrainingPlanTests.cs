@@ -20,11 +20,15 @@ public sealed class TrainingPlanTests
             DiscriminatorShards = 0,
             Devices = ["silo-1/cpu:0", "no-device-here"],
             StepTimeout = TimeSpan.Zero,
+            CheckpointInterval = -1,
+            CheckpointsToKeep = 0,
         };
 
         var errors = plan.Validate();
 
-        errors.Should().HaveCount(6);
+        errors.Should().HaveCount(8);
+        errors.Should().Contain(e => e.StartsWith("checkpointInterval:", StringComparison.Ordinal));
+        errors.Should().Contain(e => e.StartsWith("checkpointsToKeep:", StringComparison.Ordinal));
         errors.Should().Contain(e => e.StartsWith("model.latentSize:", StringComparison.Ordinal));
         errors.Should().Contain(e => e.StartsWith("batchPerWorker:", StringComparison.Ordinal) && e.Contains("2..", StringComparison.Ordinal));
         errors.Should().Contain(e => e.StartsWith("discriminatorOptimizer.beta2:", StringComparison.Ordinal));
@@ -32,6 +36,13 @@ public sealed class TrainingPlanTests
         errors.Should().Contain(e => e.StartsWith("devices[1]:", StringComparison.Ordinal));
         errors.Should().Contain(e => e.StartsWith("stepTimeout:", StringComparison.Ordinal));
         plan.Invoking(p => p.ThrowIfInvalid()).Should().Throw<ArgumentException>().WithMessage("*devices[1]*");
+    }
+
+    [Fact]
+    public void Checkpoints_are_off_unless_asked_for()
+    {
+        Valid.CheckpointInterval.Should().Be(0);
+        Valid.CheckpointsToKeep.Should().Be(3);
     }
 
     [Fact]

@@ -81,7 +81,7 @@ public sealed class CliSubmitTests(TwoSiloCluster cluster, ITestOutputHelper log
 
         exit.Should().Be(2);
         stderr.Should().MatchRegex(@"unsupported\.yaml:\d+:\d+: optimizer\.discriminator\.type: is sgd")
-            .And.Contain("unsupported.yaml: checkpoints.interval: is 1,000 (the default", "a default has no position in the text")
+            .And.NotContain("checkpoints.interval", "the default checkpoint interval maps onto the plan")
             .And.MatchRegex(@"unsupported\.yaml:\d+:\d+: devices\[1\]: .*CUDA");
     }
 }

@@ -5,6 +5,8 @@ using GenCluster.Runtime.Calls;
 using GenCluster.Runtime.Client;
 using GenCluster.Runtime.Hosting;
 using GenCluster.Runtime.Persistence;
+using GenCluster.Storage;
+using GenCluster.Storage.FileSystem;
 using GenCluster.Training.Grains.Data;
 using GenCluster.Training.Grains.Hosting;
 using Microsoft.Extensions.DependencyInjection;
@@ -16,7 +18,8 @@ namespace GenCluster.Training.Grains.Tests.Support;
 
 /// <summary>
 /// Silos in this process on 127.0.0.1 (silo-1, silo-2, …, each offering cpu:0 and cpu:1) hosting the training grains,
-/// sharing one in-memory membership table and one data-set cache, plus a connected client.
+/// sharing one in-memory membership table, one data-set cache and one checkpoint store (a temporary folder), plus a
+/// connected client.
 /// Set GENCLUSTER_TEST_LOGS=1 to see the logs.
 /// </summary>
 public sealed class InProcessCluster : IAsyncLifetime
@@ -27,6 +30,10 @@ public sealed class InProcessCluster : IAsyncLifetime
     private readonly List<IHost> _silos = [];
     private readonly InMemoryMembershipTable _table = new();
     private readonly TrainingDatasets _datasets = new(Options.Create(new TrainingGrainOptions()));
+    private readonly TemporaryDirectory _checkpointDirectory = new("gencluster-checkpoints");
+
+    /// <summary>The object store every silo of this cluster writes checkpoints to.</summary>
+    public IObjectStore Checkpoints { get; private set; } = null!;
 
     public ClusterClient Client { get; private set; } = null!;
 
@@ -34,6 +41,7 @@ public sealed class InProcessCluster : IAsyncLifetime
 
     public async Task InitializeAsync()
     {
+        Checkpoints = new FileSystemObjectStore(_checkpointDirectory.Path);
         for (var i = 1; i <= SiloCount; i++)
         {
             _silos.Add(await StartSiloAsync($"silo-{i}"));
@@ -84,6 +92,8 @@ public sealed class InProcessCluster : IAsyncLifetime
                 silo.Dispose();
             }
         }
+
+        _checkpointDirectory.Dispose();
     }
 
     private async Task<IHost> StartSiloAsync(string name)
@@ -113,6 +123,7 @@ public sealed class InProcessCluster : IAsyncLifetime
         services.Configure<GrainCallOptions>(options => options.ResponseTimeout = TimeSpan.FromSeconds(60));
         services.AddMemoryGrainStorage();
         services.AddSingleton(_datasets); // one copy of the data for every silo of this process
+        services.AddSingleton(Checkpoints);
         services.AddTrainingGrains();
         var host = builder.Build();
         using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(30));

@@ -1,0 +1,118 @@
+using System.Globalization;
+using GenCluster.Runtime.Calls;
+using GenCluster.Runtime.Client;
+using GenCluster.Storage;
+using GenCluster.Storage.FileSystem;
+
+namespace GenCluster.Training.Grains.Tests.Processes;
+
+/// <summary>
+/// Three silo processes (silo-0..2, each offering cpu:0 and cpu:1) sharing a membership file, grain storage and a
+/// checkpoint store in a temporary directory, with failure detection that declares a killed silo dead within about
+/// ten seconds, and a client. Each fault test class gets its own cluster: its test kills one of the silos.
+/// </summary>
+public abstract class CheckpointingProcessCluster : IAsyncLifetime
+{
+    private readonly TemporaryDirectory _directory = new("gencluster-recovery");
+    private readonly List<SiloProcess> _silos = [];
+
+    internal IReadOnlyList<SiloProcess> Silos => _silos;
+
+    public IReadOnlyList<string> SiloNames => [.. _silos.Select(s => s.Name)];
+
+    public ClusterClient Client { get; private set; } = null!;
+
+    /// <summary>The silos' checkpoint store, opened by the test to watch what they write.</summary>
+    public IObjectStore Checkpoints { get; private set; } = null!;
+
+    private string ClusterId => GetType().Name;
+
+    private const string Secret = "recovery-tests-secret";
+
+    /// <summary>Settings this cluster adds to every silo's command line.</summary>
+    protected virtual IEnumerable<string> ExtraArguments => [];
+
+    public async Task InitializeAsync()
+    {
+        var checkpoints = _directory.File("checkpoints");
+        Checkpoints = new FileSystemObjectStore(checkpoints);
+        for (var i = 0; i < 3; i++)
+        {
+            _silos.Add(SiloProcess.Start($"silo-{i}",
+            [
+                "--cluster-id", ClusterId,
+                "--secret", Secret,
+                "--membership-file", _directory.File("membership.json"),
+                "--storage-dir", _directory.File("storage"),
+                "--checkpoint-dir", checkpoints,
+                "--devices", "cpu:0,cpu:1",
+                // Training keeps both cores busy: probes tolerate a slow answer, so only a dead silo is declared dead.
+                "--Membership:ProbeInterval=00:00:01",
+                "--Membership:ProbeTimeout=00:00:03",
+                "--Membership:MissedProbesLimit=3",
+                "--Membership:IAmAliveInterval=00:00:01",
+                "--Membership:TableRefreshInterval=00:00:00.500",
+                "--Training:RecoveryRetryDelay=00:00:01",
+                "--Training:ReactivationScanInterval=00:00:01",
+                "--Logging:LogLevel:Default=Warning",
+                .. ExtraArguments,
+            ]));
+        }
+
+        foreach (var silo in _silos)
+        {
+            await silo.WaitReadyAsync(TimeSpan.FromSeconds(120));
+        }
+
+        using var http = new HttpClient { Timeout = TimeSpan.FromSeconds(5) };
+        var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(60);
+        foreach (var silo in _silos)
+        {
+            while (await silo.ActiveSilosAsync(http) < _silos.Count)
+            {
+                if (DateTime.UtcNow > deadline)
+                {
+                    throw new TimeoutException($"silo {silo.Name} did not see {_silos.Count} active silos within 60 s:\n{silo.Output}");
+                }
+
+                await Task.Delay(100);
+            }
+        }
+
+        Client = ClusterClient.Create(
+            new ClusterClientOptions
+            {
+                ClusterId = ClusterId,
+                ClusterSecret = Secret,
+                Tenant = "tests",
+                ClientName = "recovery-tests",
+                Gateways = [.. _silos.Select(s => string.Create(CultureInfo.InvariantCulture, $"127.0.0.1:{s.Port}"))],
+            },
+            callOptions: new GrainCallOptions { ResponseTimeout = TimeSpan.FromSeconds(30) });
+        await Client.ConnectAsync();
+    }
+
+    public async Task DisposeAsync()
+    {
+        if (Client is not null)
+        {
+            await Client.DisposeAsync();
+        }
+
+        foreach (var silo in _silos)
+        {
+            silo.Dispose();
+        }
+
+        _directory.Dispose();
+    }
+}
+
+/// <summary>A checkpointing cluster with default training settings.</summary>
+public sealed class RecoveryCluster : CheckpointingProcessCluster;
+
+/// <summary>A checkpointing cluster whose coordinators pause 4 s between a checkpoint's shard objects and its manifest.</summary>
+public sealed class SlowManifestCluster : CheckpointingProcessCluster
+{
+    protected override IEnumerable<string> ExtraArguments => ["--Training:ManifestWriteDelay=00:00:04"];
+}
