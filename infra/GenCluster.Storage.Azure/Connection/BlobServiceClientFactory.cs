@@ -4,18 +4,11 @@ using Azure.Storage.Blobs;
 
 namespace GenCluster.Storage.Azure;
 
-/// <summary>
-/// Builds the SDK client from <see cref="AzureBlobObjectStoreOptions"/>: connection string, or endpoint + Entra ID
-/// credential. Other Azure Blob providers (grain state, membership) use it too, so every one of them connects the
-/// same way from the same keys.
-/// </summary>
-public static class BlobServiceClientFactory
+/// <summary>Builds the SDK client from <see cref="AzureBlobConnectionOptions"/>: connection string, or endpoint + Entra ID.</summary>
+internal static class BlobServiceClientFactory
 {
-    /// <summary>A client for the account <paramref name="options"/> names, with its retry policy.</summary>
-    /// <exception cref="InvalidOperationException">Neither a connection string nor a service URI is set.</exception>
-    public static BlobServiceClient Create(AzureBlobObjectStoreOptions options)
+    public static BlobServiceClient Create(AzureBlobConnectionOptions options)
     {
-        ArgumentNullException.ThrowIfNull(options);
         var clientOptions = new BlobClientOptions
         {
             Retry =
@@ -33,7 +26,7 @@ public static class BlobServiceClientFactory
 
         if (options.ServiceUri is null)
         {
-            throw new InvalidOperationException("ObjectStore:Azure needs ConnectionString or ServiceUri");
+            throw new InvalidOperationException("the Azure blob connection needs ConnectionString or ServiceUri");
         }
 
         // On AKS the pod's workload identity (federated token) or the node's managed identity; environment
