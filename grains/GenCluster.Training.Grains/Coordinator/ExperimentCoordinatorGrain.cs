@@ -50,6 +50,11 @@ internal sealed partial class ExperimentCoordinatorGrain(
     public override async Task OnActivateAsync(CancellationToken cancellationToken)
     {
         _events.ContinueAfter(S.LastSequence);
+        if (S.Devices.Length == 0 && S.Plan is not null)
+        {
+            S.Devices = [.. S.Plan.Devices]; // state persisted before ranks could move
+        }
+
         if (S.State is ExperimentState.Submitted or ExperimentState.Running)
         {
             // A new activation runs no loop: the one that did is gone with its silo. With checkpoints it resumes.
