@@ -53,22 +53,9 @@ public sealed class FrameReader
     public bool TryReadFrame(ref ReadOnlySequence<byte> buffer, out ReadOnlySequence<byte> payload)
     {
         payload = default;
-        if (buffer.Length < MessagePackFrame.HeaderSize)
+        if (!TryReadLength(buffer, out int length))
         {
             return false;
-        }
-
-        Span<byte> header = stackalloc byte[MessagePackFrame.HeaderSize];
-        buffer.Slice(0, MessagePackFrame.HeaderSize).CopyTo(header);
-        uint length = BinaryPrimitives.ReadUInt32BigEndian(header);
-        if (length == 0)
-        {
-            throw new MessagePackDecodeException(MessagePackDecodeError.InvalidFrame, "empty frame (a frame carries one MessagePack value)", _streamOffset);
-        }
-
-        if (length > (uint)MaxFrameSize)
-        {
-            throw new MessagePackDecodeException(MessagePackDecodeError.FrameTooLarge, $"frame of {length} bytes exceeds the maximum {MaxFrameSize}", _streamOffset);
         }
 
         if (buffer.Length - MessagePackFrame.HeaderSize < length)
@@ -86,6 +73,64 @@ public sealed class FrameReader
         buffer = buffer.Slice(candidate.End);
         _streamOffset += MessagePackFrame.HeaderSize + length;
         return true;
+    }
+
+    /// <summary>
+    /// Reads the length of the frame at the front of <paramref name="buffer"/> without consuming anything, so that a
+    /// caller can assemble a large payload itself as it arrives (then <see cref="CompleteAssembledFrame"/>).
+    /// </summary>
+    /// <param name="buffer">Buffered input.</param>
+    /// <param name="length">The payload length announced by the header.</param>
+    /// <returns><see langword="false"/> when fewer than 4 bytes are buffered.</returns>
+    /// <exception cref="MessagePackDecodeException">The announced length is 0 or above <see cref="MaxFrameSize"/>.</exception>
+    public bool TryReadLength(in ReadOnlySequence<byte> buffer, out int length)
+    {
+        length = 0;
+        if (buffer.Length < MessagePackFrame.HeaderSize)
+        {
+            return false;
+        }
+
+        uint announced;
+        if (buffer.FirstSpan.Length >= MessagePackFrame.HeaderSize)
+        {
+            announced = BinaryPrimitives.ReadUInt32BigEndian(buffer.FirstSpan);
+        }
+        else
+        {
+            Span<byte> header = stackalloc byte[MessagePackFrame.HeaderSize];
+            buffer.Slice(0, MessagePackFrame.HeaderSize).CopyTo(header);
+            announced = BinaryPrimitives.ReadUInt32BigEndian(header);
+        }
+
+        if (announced == 0)
+        {
+            throw new MessagePackDecodeException(MessagePackDecodeError.InvalidFrame, "empty frame (a frame carries one MessagePack value)", _streamOffset);
+        }
+
+        if (announced > (uint)MaxFrameSize)
+        {
+            throw new MessagePackDecodeException(MessagePackDecodeError.FrameTooLarge, $"frame of {announced} bytes exceeds the maximum {MaxFrameSize}", _streamOffset);
+        }
+
+        length = (int)announced;
+        return true;
+    }
+
+    /// <summary>
+    /// Accounts for a frame whose header was read with <see cref="TryReadLength"/> and whose payload the caller
+    /// assembled from the following input; validates the payload as <see cref="TryReadFrame"/> does.
+    /// </summary>
+    /// <param name="payload">The assembled payload.</param>
+    /// <exception cref="MessagePackDecodeException">Validation is on and the payload is not exactly one well-formed value.</exception>
+    public void CompleteAssembledFrame(in ReadOnlySequence<byte> payload)
+    {
+        if (ValidationOptions is not null)
+        {
+            Validate(payload, ValidationOptions, _streamOffset + MessagePackFrame.HeaderSize);
+        }
+
+        _streamOffset += MessagePackFrame.HeaderSize + payload.Length;
     }
 
     /// <summary>Checks that <paramref name="payload"/> holds exactly one well-formed MessagePack value.</summary>

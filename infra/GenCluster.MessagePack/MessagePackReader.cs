@@ -41,11 +41,11 @@ public ref struct MessagePackReader
         _tokenStart = 0;
     }
 
-    /// <summary>Creates a reader over a contiguous block of memory.</summary>
+    /// <summary>Creates a reader over a block of memory (a <see cref="SegmentedMemory"/> is read block by block, not copied).</summary>
     /// <param name="memory">The encoded bytes.</param>
     /// <param name="options">Limits; <see cref="MessagePackReaderOptions.Default"/> when null.</param>
     public MessagePackReader(ReadOnlyMemory<byte> memory, MessagePackReaderOptions? options = null)
-        : this(new ReadOnlySequence<byte>(memory), options)
+        : this(SegmentedMemory.AsSequence(memory), options)
     {
     }
 

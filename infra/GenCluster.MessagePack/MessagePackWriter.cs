@@ -14,6 +14,12 @@ public ref struct MessagePackWriter
 {
     private static readonly UTF8Encoding StrictUtf8 = new(encoderShouldEmitUTF8Identifier: false, throwOnInvalidBytes: true);
 
+    /// <summary>
+    /// Smallest block <see cref="WriteRawByReference"/> references instead of copying: below it, bookkeeping and an
+    /// extra socket write cost more than the copy.
+    /// </summary>
+    public const int MinimumReferenceSize = 64 * 1024;
+
     private readonly IBufferWriter<byte> _output;
 
     /// <summary>Creates a writer that appends to <paramref name="output"/>.</summary>
@@ -448,6 +454,45 @@ public ref struct MessagePackWriter
         foreach (var segment in bytes)
         {
             WriteRaw(segment.Span);
+        }
+    }
+
+    /// <summary>
+    /// Appends <paramref name="bytes"/> unchanged, by reference when the output is an
+    /// <see cref="IBufferReferenceWriter"/> and the block is at least <see cref="MinimumReferenceSize"/> bytes (no
+    /// copy: the block is sent from where it lies), else by copying as <see cref="WriteRaw(ReadOnlySpan{byte})"/> does.
+    /// </summary>
+    /// <param name="bytes">Bytes that must stay unchanged until the output has been consumed.</param>
+    public readonly void WriteRawByReference(ReadOnlyMemory<byte> bytes)
+    {
+        if (bytes.Length >= MinimumReferenceSize && _output is IBufferReferenceWriter references)
+        {
+            references.WriteByReference(bytes);
+        }
+        else
+        {
+            WriteRaw(bytes.Span);
+        }
+    }
+
+    /// <summary>
+    /// Writes a binary value (bin 8/16/32) whose bytes are appended by reference when the output allows it (see
+    /// <see cref="WriteRawByReference"/>); a <see cref="SegmentedMemory"/> keeps its large blocks referenced.
+    /// </summary>
+    /// <param name="value">The bytes; they must stay unchanged until the output has been consumed.</param>
+    public readonly void WriteBinaryByReference(ReadOnlyMemory<byte> value)
+    {
+        // Small values (every ordinary message body) are copied without looking for blocks: none can be referenced.
+        if (value.Length < MinimumReferenceSize)
+        {
+            WriteBinary(value.Span);
+            return;
+        }
+
+        WriteBinaryHeader(value.Length);
+        foreach (var segment in SegmentedMemory.AsSequence(value))
+        {
+            WriteRawByReference(segment);
         }
     }
 

@@ -27,6 +27,26 @@ public static class TensorWriterExtensions
         writer.WriteRaw(rawData);
     }
 
+    /// <summary>
+    /// Writes a tensor whose data is appended by reference when the output allows it (see
+    /// <see cref="MessagePackWriter.WriteRawByReference"/>): a large tensor is then sent from its own memory, not copied.
+    /// </summary>
+    /// <param name="writer">The writer.</param>
+    /// <param name="rawData">Element bytes, row-major, little-endian; unchanged until the output has been consumed.</param>
+    /// <param name="dtype">NumPy type string, e.g. <see cref="TensorDType.Float32"/>.</param>
+    /// <param name="shape">Dimensions (empty for a 0-d tensor).</param>
+    /// <exception cref="ArgumentException">Unsupported dtype, negative dimension, or a data length that does not match the shape.</exception>
+    public static void WriteTensorByReference(ref this MessagePackWriter writer, ReadOnlyMemory<byte> rawData, string dtype, ReadOnlySpan<long> shape)
+    {
+        long byteLength = WriteTensorHeader(ref writer, dtype, shape);
+        if (byteLength != rawData.Length)
+        {
+            throw new ArgumentException($"data has {rawData.Length} bytes, shape and dtype need {byteLength}", nameof(rawData));
+        }
+
+        writer.WriteRawByReference(rawData);
+    }
+
     /// <summary>Writes a <c>&lt;f4</c> tensor.</summary>
     /// <param name="writer">The writer.</param>
     /// <param name="data">Elements, row-major.</param>

@@ -15,7 +15,10 @@ public interface IFrameHandler
 
     /// <summary>A frame arrived. If this throws, the connection is closed with that exception as the error.</summary>
     /// <param name="connection">The connection it arrived on.</param>
-    /// <param name="payload">One MessagePack value; valid only until the returned task completes (copy what you keep).</param>
+    /// <param name="payload">
+    /// One MessagePack value; valid only until the returned task completes (copy what you keep) — except a large frame
+    /// the transport assembled into an array of its own (<see cref="GenCluster.MessagePack.OwnedBytes"/>), which may be kept.
+    /// </param>
     ValueTask OnFrameAsync(IFrameConnection connection, ReadOnlySequence<byte> payload);
 
     /// <summary>The connection is gone.</summary>

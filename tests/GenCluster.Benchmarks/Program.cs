@@ -1,6 +1,7 @@
 using GenCluster.Benchmarks;
 using GenCluster.Benchmarks.Quality;
 using GenCluster.Benchmarks.Runtime;
+using GenCluster.Benchmarks.Storage;
 using GenCluster.Benchmarks.Training;
 
 // dotnet run --project tests/GenCluster.Benchmarks -c Release -- <benchmark> [options]
@@ -27,7 +28,10 @@ try
         "grain-throughput" => await GrainThroughputBenchmark.RunAsync(options),
         "tensor-transfer" => await TensorTransferBenchmark.RunAsync(options),
         "dp-step" => await DataParallelStepBenchmark.RunAsync(options),
+        "checkpoint-io" => await CheckpointIoBenchmark.RunAsync(options),
         "chaos-soak" => await ChaosSoakBenchmark.RunAsync(options),
+        "allreduce" => await AllReduceBenchmark.RunAsync(options),
+        "e2e" => await EndToEndBenchmark.RunAsync(options),
         _ => Usage(),
     };
 }
@@ -48,7 +52,10 @@ static int Usage()
           fid-score         --generator FILE [--samples N] [--seed N] [--threads N] [--classifier FILE]
           fid-reference     [--steps N] [--batch N] [--seed N] [--threads N] [--samples N] [--output DIR] [--local]
           dp-step           [--batch N per worker] [--steps N] [--warmup N] [--threads N per worker] [--shards N per model]
+          checkpoint-io     [--mib N object size] [--rounds N] [--warmup N]
           chaos-soak        [--rounds N kills] [--interval N steps between checkpoints] [--seed N]
+          allreduce         [--sizes MiB,MiB,..] [--worlds W,W,..] [--steps N timed] [--warmup N] [--shards N] [--bucket ELEMENTS] [--inflight N]
+          e2e               [--batch N per worker] [--steps N timed per round] [--warmup N] [--rounds N] [--shards N per model] [--bucket ELEMENTS]
         """);
     return 2;
 }

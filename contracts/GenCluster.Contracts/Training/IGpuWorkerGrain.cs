@@ -13,7 +13,10 @@ public interface IGpuWorkerGrain : IGrainWithStringKey
     /// <exception cref="InvalidOperationException">The silo does not offer the device.</exception>
     Task<WorkerReady> Initialize(WorkerAssignment assignment);
 
-    /// <summary>Sends this worker's freshly initialized parameters to every shard: the one initialization of the experiment.</summary>
+    /// <summary>
+    /// Sends this worker's freshly initialized parameters to the shards it owns (shard s of each model belongs to rank
+    /// s mod W; every rank builds the same seeded models, so together the ranks seed the one initialization).
+    /// </summary>
     Task SeedShards();
 
     /// <summary>Replaces this worker's parameters with the shards' current ones (all-gather).</summary>

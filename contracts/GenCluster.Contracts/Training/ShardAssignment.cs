@@ -12,6 +12,7 @@ namespace GenCluster.Contracts.Training;
 /// <param name="WorldSize">W: contributions to wait for per bucket and step.</param>
 /// <param name="Optimizer">Adam's hyperparameters.</param>
 /// <param name="FirstStep">The step the next gradients belong to.</param>
+/// <param name="Update">What the shard does with a bucket's W contributions: Adam (training) or the plain sum.</param>
 [GenerateSerializer]
 public sealed record ShardAssignment(
     [Id(0)] string ExperimentId,
@@ -22,4 +23,5 @@ public sealed record ShardAssignment(
     [Id(5)] int[] BucketLengths,
     [Id(6)] int WorldSize,
     [Id(7)] AdamSettings Optimizer,
-    [Id(8)] long FirstStep);
+    [Id(8)] long FirstStep,
+    [Id(9)] ShardUpdate Update = ShardUpdate.Adam);

@@ -11,7 +11,7 @@ namespace GenCluster.Contracts.Training;
 /// <param name="FakeScoreBefore">Mean D(G(z)) before D's update.</param>
 /// <param name="FakeScoreAfter">Mean D(G(z)) after D's update.</param>
 /// <param name="ComputeSeconds">Time on the device: sampling, forward, backward, bucket copies.</param>
-/// <param name="CommunicationSeconds">Time waiting for the shards' replies after the last bucket was sent.</param>
+/// <param name="CommunicationSeconds">Time waiting for the shards' replies: for room in the window of buckets in flight, and after the last bucket was sent.</param>
 /// <param name="BytesSent">Gradient payload bytes sent to shards.</param>
 /// <param name="BytesReceived">Parameter payload bytes received from shards.</param>
 [GenerateSerializer]

@@ -451,7 +451,7 @@ internal sealed partial class ExperimentCoordinatorGrain(
         }
     }
 
-    /// <summary>Builds the replicas, has rank 0 seed the shards with the one initialization, and has every rank pull it.</summary>
+    /// <summary>Builds the replicas, has every rank seed its own shards with the one (seeded) initialization, and has every rank pull it.</summary>
     private async Task SetUpAsync(TrainingPlan plan, IGpuWorkerGrain[] workers, CancellationToken cancellationToken)
     {
         var ready = await EveryRankAsync(workers, "setting up", (w, r) => w.Initialize(new WorkerAssignment(ExperimentId, r, plan)), cancellationToken);
@@ -461,7 +461,9 @@ internal sealed partial class ExperimentCoordinatorGrain(
             throw new ExperimentFailedException($"the ranks built models of different sizes: {string.Join(", ", sizes)}");
         }
 
-        await EveryRankAsync(workers[..1], "seeding the shards from", (w, _) => Done(w.SeedShards()), cancellationToken);
+        // Every rank seeds the shards it owns (shard s belongs to rank s mod W), so each shard is placed on its owner's
+        // silo (prefer-local placement) and the shards spread over the silos; every rank built the same seeded models.
+        await EveryRankAsync(workers, "seeding the shards from", (w, _) => Done(w.SeedShards()), cancellationToken);
         foreach (var role in Roles)
         {
             for (var i = 0; i < plan.ShardsOf(role); i++)

@@ -1,4 +1,5 @@
 using System.Numerics.Tensors;
+using GenCluster.Contracts.Training;
 using GenCluster.Training.Optim;
 
 namespace GenCluster.Training.Grains.Shards;
@@ -7,25 +8,26 @@ namespace GenCluster.Training.Grains.Shards;
 /// One bucket of a shard across steps: collects the W ranks' gradients for the current step, sums them in rank order
 /// as soon as they arrive contiguously from rank 0 (so the sum does not depend on arrival order, and matches one
 /// worker accumulating micro-batches 0..W−1), divides by W, runs Adam on the bucket's parameters and completes every
-/// rank's wait with the new values.
+/// rank's wait with the new values. In <see cref="ShardUpdate.Sum"/> mode it stores and answers the plain sum instead
+/// (an all-reduce).
 /// </summary>
 internal sealed class BucketReduction
 {
     private readonly int _index;
     private readonly int _worldSize;
-    private readonly Adam _adam;
+    private readonly Adam? _adam;
     private readonly float[]?[] _arrived;
     private float[]? _sum;
     private int _summed;
     private TaskCompletionSource<float[]> _updated = NewCompletion();
 
-    public BucketReduction(int index, int offset, int length, int worldSize, AdamOptions optimizer, long firstStep)
+    public BucketReduction(int index, int offset, int length, int worldSize, AdamOptions optimizer, long firstStep, ShardUpdate update = ShardUpdate.Adam)
     {
         _index = index;
         Offset = offset;
         Length = length;
         _worldSize = worldSize;
-        _adam = new Adam(length, optimizer);
+        _adam = update == ShardUpdate.Adam ? new Adam(length, optimizer) : null;
         _arrived = new float[worldSize][];
         Step = firstStep;
     }
@@ -85,33 +87,46 @@ internal sealed class BucketReduction
 
         if (_summed == _worldSize)
         {
-            TensorPrimitives.Divide(_sum, _worldSize, _sum);
             var parameters = slice.AsSpan(Offset, Length);
-            _adam.Step(parameters, _sum);
-
-            // A copy: the W replies are serialized after this turn, and the next step updates the slice in place.
+            var sum = _sum!;
             var completed = _updated;
             Reset();
             Step++;
-            completed.SetResult(parameters.ToArray());
+            if (_adam is null)
+            {
+                // The sum itself is the answer: the accumulator belongs to no rank any more, so no copy is needed.
+                sum.CopyTo(parameters);
+                completed.SetResult(sum);
+            }
+            else
+            {
+                TensorPrimitives.Divide(sum, _worldSize, sum);
+                _adam.Step(parameters, sum);
+
+                // A copy: the W replies are serialized after this turn, and the next step updates the slice in place.
+                completed.SetResult(parameters.ToArray());
+            }
         }
 
         return result;
     }
 
+    // Checkpoints carry Adam's state; a summing bucket (ShardUpdate.Sum) has none to save or load.
+    private Adam OptimizerState => _adam ?? throw new InvalidOperationException("this bucket sums gradients (ShardUpdate.Sum) and has no optimizer state");
+
     /// <summary>Adam's step count t of this bucket.</summary>
-    public long AdamSteps => _adam.StepCount;
+    public long AdamSteps => _adam?.StepCount ?? 0;
 
     /// <summary>Copies Adam's m and v of this bucket into the slice-wide vectors at <see cref="Offset"/>.</summary>
     public void CopyOptimizerState(Span<float> expAvg, Span<float> expAvgSq)
     {
-        _adam.ExpAvg.CopyTo(expAvg.Slice(Offset, Length));
-        _adam.ExpAvgSq.CopyTo(expAvgSq.Slice(Offset, Length));
+        OptimizerState.ExpAvg.CopyTo(expAvg.Slice(Offset, Length));
+        OptimizerState.ExpAvgSq.CopyTo(expAvgSq.Slice(Offset, Length));
     }
 
     /// <summary>Loads Adam's state from slice-wide vectors (a checkpoint); the bucket must have no waiters.</summary>
     public void LoadOptimizerState(long adamSteps, ReadOnlySpan<float> expAvg, ReadOnlySpan<float> expAvgSq) =>
-        _adam.LoadState(adamSteps, expAvg.Slice(Offset, Length), expAvgSq.Slice(Offset, Length));
+        OptimizerState.LoadState(adamSteps, expAvg.Slice(Offset, Length), expAvgSq.Slice(Offset, Length));
 
     /// <summary>Fails the ranks waiting on the current step and forgets its partial sum; the step stays the same.</summary>
     public void Abort(Exception reason)

@@ -8,13 +8,15 @@ namespace GenCluster.Training.Grains.Shards;
 
 /// <summary>
 /// Owns one slice of one model's flat parameters and its Adam state. Reentrant: the W pushes of a step wait in the
-/// shard at the same time, and each bucket is updated and answered as soon as its last rank arrives.
+/// shard at the same time, and each bucket is updated and answered as soon as its last rank arrives. Placed on the
+/// silo of the rank that initializes it (its owner), so one silo's ranks reach it without a socket.
 /// </summary>
 /// <remarks>
 /// The slice lives in memory: a shard whose silo dies loses it. With checkpoints the shard writes its slice with
 /// Adam's state (<see cref="WriteCheckpoint"/>) and the coordinator restores every shard from the newest valid one.
 /// </remarks>
 [Reentrant]
+[Placement(PlacementKind.PreferLocal)]
 internal sealed partial class ParameterShardGrain(CheckpointStore checkpoints, ILogger<ParameterShardGrain> logger) : Grain, IParameterShardGrain
 {
     private readonly string _activationId = Guid.NewGuid().ToString("N");
@@ -45,6 +47,11 @@ internal sealed partial class ParameterShardGrain(CheckpointStore checkpoints, I
         if (assignment.BucketLengths.Length == 0 || assignment.BucketLengths.Any(l => l <= 0) || assignment.BucketLengths.Sum(l => (long)l) != assignment.Length)
         {
             throw new ArgumentException($"shard {expectedKey}: bucket lengths [{string.Join(", ", assignment.BucketLengths)}] do not cut {assignment.Length} elements");
+        }
+
+        if (!Enum.IsDefined(assignment.Update))
+        {
+            throw new ArgumentException($"shard {expectedKey}: unknown update mode {assignment.Update}");
         }
 
         if (assignment.WorldSize < 1)
@@ -184,7 +191,7 @@ internal sealed partial class ParameterShardGrain(CheckpointStore checkpoints, I
         var buckets = new BucketReduction[assignment.BucketLengths.Length];
         for (int b = 0, offset = 0; b < buckets.Length; offset += assignment.BucketLengths[b], b++)
         {
-            buckets[b] = new BucketReduction(b, offset, assignment.BucketLengths[b], assignment.WorldSize, optimizer, assignment.FirstStep);
+            buckets[b] = new BucketReduction(b, offset, assignment.BucketLengths[b], assignment.WorldSize, optimizer, assignment.FirstStep, assignment.Update);
         }
 
         return buckets;

@@ -3,8 +3,10 @@ using GenCluster.Contracts.Training;
 using GenCluster.Runtime;
 using GenCluster.Training.Grains.Data;
 using GenCluster.Training.Grains.Devices;
+using GenCluster.Training.Grains.Hosting;
 using GenCluster.Training.Grains.Sharding;
 using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
 
 namespace GenCluster.Training.Grains.Workers;
 
@@ -14,9 +16,11 @@ namespace GenCluster.Training.Grains.Workers;
 /// backward must see D's new weights.
 /// </summary>
 [Placement(PlacementKind.Pinned)]
-internal sealed partial class GpuWorkerGrain(DeviceComputeThreads devices, TrainingDatasets datasets, ILogger<GpuWorkerGrain> logger)
+internal sealed partial class GpuWorkerGrain(
+    DeviceComputeThreads devices, TrainingDatasets datasets, IOptions<TrainingGrainOptions> options, ILogger<GpuWorkerGrain> logger)
     : Grain, IGpuWorkerGrain
 {
+    private readonly int _bucketsInFlight = Math.Max(1, options.Value.BucketsInFlight);
     private readonly string _activationId = Guid.NewGuid().ToString("N");
     private WorkerAssignment? _assignment;
     private DeviceComputeThread? _device;
@@ -67,10 +71,13 @@ internal sealed partial class GpuWorkerGrain(DeviceComputeThreads devices, Train
 
     public async Task SeedShards()
     {
-        var experiment = _assignment?.ExperimentId ?? throw NotInitialized();
+        var assigned = _assignment ?? throw NotInitialized();
+        var experiment = assigned.ExperimentId;
         foreach (var role in _layouts.Keys)
         {
-            await Task.WhenAll(_layouts[role].Shards.Select(async slice =>
+            // The shards this rank owns; the first call activates each on this silo (prefer-local placement).
+            var owned = _layouts[role].Shards.Where(s => s.Shard % Plan.WorldSize == assigned.Rank);
+            await Task.WhenAll(owned.Select(async slice =>
             {
                 var values = await Compute(r => r.CopyParameters(role, slice.Offset, slice.Length));
                 var assignment = new ShardAssignment(experiment, role, slice.Shard, slice.Offset, slice.Length,
@@ -130,24 +137,61 @@ internal sealed partial class GpuWorkerGrain(DeviceComputeThreads devices, Train
 
     /// <summary>
     /// Reduce-scatter then all-gather of one model: each bucket goes to its shard as soon as it is copied out of the
-    /// gradient buffer (the copy of the next overlaps the send of this one), and each shard's answer is written back
-    /// as it arrives. The first failure ends the wait: the coordinator aborts the shards, so nothing stays pending.
+    /// gradient buffer (the copy of the next overlaps the send of this one), at most
+    /// <see cref="TrainingGrainOptions.BucketsInFlight"/> at a time, and each shard's answer is written back as it
+    /// arrives. The first failure stops the sending and ends the wait: the coordinator aborts the shards, so nothing
+    /// stays pending.
     /// </summary>
     private async Task ReduceScatterAllGather(ModelRole role, long step, StepTraffic traffic)
     {
         var experiment = _assignment!.ExperimentId;
         var rank = _assignment.Rank;
         var pushes = new List<Task>();
+        // Not disposed: a failed step returns while later pushes may still release the window or cancel.
+        var window = new SemaphoreSlim(_bucketsInFlight);
+        var failed = new CancellationTokenSource();
+        var waiting = new Stopwatch();
         foreach (var bucket in _layouts[role].Buckets)
         {
+            waiting.Start();
+            try
+            {
+                await window.WaitAsync(failed.Token);
+            }
+            catch (OperationCanceledException)
+            {
+                break; // a push failed; the wait below reports it
+            }
+            finally
+            {
+                waiting.Stop();
+            }
+
             var gradients = await Compute(r => r.CopyGradients(role, bucket.Offset, bucket.Length));
             traffic.BytesSent += (long)gradients.Length * sizeof(float);
-            pushes.Add(PushAndApply(new GradientBucket(experiment, role, step, bucket.Bucket, bucket.Shard, rank, gradients), bucket, traffic));
+            pushes.Add(WithinWindow(PushAndApply(new GradientBucket(experiment, role, step, bucket.Bucket, bucket.Shard, rank, gradients), bucket, traffic), window, failed));
         }
 
-        var waiting = Stopwatch.StartNew();
+        waiting.Start();
         await WhenAllOrFirstFailure(pushes);
         traffic.Waiting += waiting.Elapsed;
+    }
+
+    private static async Task WithinWindow(Task push, SemaphoreSlim window, CancellationTokenSource failed)
+    {
+        try
+        {
+            await push;
+        }
+        catch
+        {
+            failed.Cancel();
+            throw;
+        }
+        finally
+        {
+            window.Release();
+        }
     }
 
     private async Task PushAndApply(GradientBucket gradients, BucketSlice bucket, StepTraffic traffic)

@@ -106,11 +106,13 @@ internal static class GrainInterfaceEmitter
         }
 
         // The arguments travel as one MessagePack array, written into a reused per-thread buffer and copied out
-        // once at their exact size (one allocation per call), or, when large, handed over without a copy.
+        // once at their exact size (one allocation per call), or, when large, handed over without a copy. Large tensor
+        // arrays are kept by reference (the caller leaves them unchanged until the call completes, see IGrain) and
+        // sent from the caller's array.
         source.Line();
         source.Line($"private static {ReadOnlyMemoryOfBytes} Write{method.FieldName}({string.Join(", ", serialized.Select(a => $"{a.Type} {a.Name}"))})");
         source.Open();
-        source.Line($"using var buffer = {SerializationBuffer}.Rent();");
+        source.Line($"using var buffer = {SerializationBuffer}.Rent(keepReferences: true);");
         source.Line($"var writer = new {MessagePackWriter}(buffer);");
         source.Line($"writer.WriteArrayHeader({serialized.Count});");
         foreach (var argument in serialized)

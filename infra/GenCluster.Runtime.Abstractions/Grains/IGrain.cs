@@ -2,6 +2,14 @@ namespace GenCluster.Runtime;
 
 /// <summary>Marker for grain interfaces. Methods return <see cref="Task"/>, <see cref="Task{T}"/>,
 /// <see cref="ValueTask"/>, <see cref="ValueTask{T}"/> or <see cref="IAsyncEnumerable{T}"/>.</summary>
+/// <remarks>
+/// <b>Caller contract for array arguments:</b> a large tensor argument (a <c>float[]</c>, <c>double[]</c> or
+/// <c>long[]</c> of 64 KiB or more) is not copied when the call is made; it is sent to the grain's silo straight from
+/// the caller's array. Do not change such an array until the call's task completes; afterwards it may be reused.
+/// A call that ended early (timed out or canceled) may still be sending it: do not reuse the array after such a call.
+/// Calls to a grain in the same silo copy the arguments once. Results are copied as before, so a grain may keep
+/// changing an array it returned.
+/// </remarks>
 public interface IGrain
 {
 }

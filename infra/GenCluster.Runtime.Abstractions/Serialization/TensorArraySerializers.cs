@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using GenCluster.MessagePack;
 
 namespace GenCluster.Runtime.Serialization;
@@ -22,7 +23,16 @@ internal abstract class TensorArraySerializer<T> : IMessagePackSerializer<T[]>
         }
 
         // A heap array: the writer is a ref parameter, so the compiler will not let a stack span reach the codec.
-        WriteTensor(ref writer, value, new long[] { value.Length });
+        var shape = new long[] { value.Length };
+        if (BitConverter.IsLittleEndian && (long)value.Length * Unsafe.SizeOf<T>() >= MessagePackWriter.MinimumReferenceSize)
+        {
+            // A large array is referenced, not copied, where the output keeps references (a call's arguments): it is
+            // sent from the array itself. The caller must leave it unchanged until the call completes.
+            writer.WriteTensorByReference(ArrayBytes.Of(value), DType, shape);
+            return;
+        }
+
+        WriteTensor(ref writer, value, shape);
     }
 
     public T[] Deserialize(ref MessagePackReader reader)

@@ -1,3 +1,5 @@
+using System.Buffers;
+using GenCluster.MessagePack;
 using GenCluster.Runtime.Activation;
 using GenCluster.Runtime.Calls;
 using GenCluster.Runtime.GrainDirectory;
@@ -121,8 +123,9 @@ internal sealed partial class GrainRequestRouter : IRequestSender
     {
         if (_local.IsLocal(target))
         {
-            // The callee may still run after the caller gave up; it must not read a buffer the caller reuses.
-            _catalog.ReceiveRequest(message with { Body = message.Body.ToArray() }, _localReplies);
+            // The callee may still run after the caller gave up; it must not read a buffer the caller reuses — nor a
+            // tensor array the arguments reference (SegmentedMemory): one copy of the blocks, never joined first.
+            _catalog.ReceiveRequest(message with { Body = SegmentedMemory.AsSequence(message.Body).ToArray() }, _localReplies);
             return;
         }
 

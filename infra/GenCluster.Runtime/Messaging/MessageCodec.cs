@@ -81,7 +81,8 @@ internal static class MessageCodec
         }
         else
         {
-            writer.WriteBinary(message.Body.Span);
+            // A tensor argument's array (a SegmentedMemory block) goes to the frame by reference, not copied.
+            writer.WriteBinaryByReference(message.Body);
         }
     }
 
@@ -89,7 +90,25 @@ internal static class MessageCodec
     /// Roughly how many bytes <paramref name="message"/> encodes to: the body plus room for the envelope, so that a
     /// frame writer can reserve it up front and encode even a large body in place.
     /// </summary>
-    public static int EstimateSize(Message message) => (int)Math.Min(int.MaxValue, message.Body.Length + 512L);
+    /// <remarks>Blocks of the body that are sent by reference take no room in the frame buffer and are not counted.</remarks>
+    public static int EstimateSize(Message message)
+    {
+        if (message.Body.Length < MessagePackWriter.MinimumReferenceSize)
+        {
+            return message.Body.Length + 512;
+        }
+
+        long body = 0;
+        foreach (var segment in SegmentedMemory.AsSequence(message.Body))
+        {
+            if (segment.Length < MessagePackWriter.MinimumReferenceSize)
+            {
+                body += segment.Length;
+            }
+        }
+
+        return (int)Math.Min(int.MaxValue, body + 512L);
+    }
 
     /// <summary>Encodes <paramref name="message"/> into a new array.</summary>
     public static byte[] Encode(Message message)
@@ -100,7 +119,10 @@ internal static class MessageCodec
         return buffer.WrittenSpan.ToArray();
     }
 
-    /// <summary>Decodes one message. The body is copied, so the result outlives <paramref name="payload"/>.</summary>
+    /// <summary>
+    /// Decodes one message. The body is copied, so the result outlives <paramref name="payload"/> — unless the payload is
+    /// <see cref="OwnedBytes"/> (a large frame the transport assembled into its own array), whose body is kept in place.
+    /// </summary>
     /// <exception cref="InvalidMessageException">The bytes are not a well-formed message.</exception>
     public static Message Read(in ReadOnlySequence<byte> payload)
     {
@@ -174,7 +196,7 @@ internal static class MessageCodec
 
         var redirect = ReadSilo(ref reader);
         var headers = ReadHeaders(ref reader);
-        var body = reader.TryReadNil() ? ReadOnlyMemory<byte>.Empty : CopyBody(reader.ReadBytes());
+        var body = reader.TryReadNil() ? ReadOnlyMemory<byte>.Empty : KeepBody(reader.ReadBytes());
         for (int extra = fields - FieldCount; extra > 0; extra--)
         {
             reader.Skip();
@@ -198,10 +220,15 @@ internal static class MessageCodec
         };
     }
 
-    // The body outlives the frame's buffer. Every byte is overwritten, so the array need not be zeroed first — which
+    // The body outlives the frame's buffer (unless the frame's array was handed over). Every byte is overwritten, so the array need not be zeroed first — which
     // matters for tensors of many megabytes.
-    private static byte[] CopyBody(in ReadOnlySequence<byte> bytes)
+    private static ReadOnlyMemory<byte> KeepBody(in ReadOnlySequence<byte> bytes)
     {
+        if (OwnedBytes.TryGetOwned(bytes, out var owned))
+        {
+            return owned;
+        }
+
         var body = GC.AllocateUninitializedArray<byte>(checked((int)bytes.Length));
         bytes.CopyTo(body);
         return body;

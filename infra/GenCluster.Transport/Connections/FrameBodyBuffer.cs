@@ -8,14 +8,16 @@ namespace GenCluster.Transport;
 /// <summary>
 /// The <see cref="IBufferWriter{T}"/> a frame body is encoded into: it hands out the output pipe's own memory just
 /// after 4 reserved header bytes, so a body that fits the pipe's current block is written in place and never copied.
-/// A body that outgrows the block continues in pooled arrays that are copied once on <see cref="Commit"/>.
+/// A body that outgrows the block continues in pooled arrays that are copied once on <see cref="Commit(out FrameTail?)"/>.
+/// Large blocks written by reference (a tensor argument's array) are not copied at all: from the first of them on,
+/// the frame's rest is a <see cref="FrameTail"/> that the connection sends from where the blocks lie.
 /// </summary>
 /// <remarks>
-/// Nothing is advanced in the pipe until <see cref="Commit"/>, when the length is finally known and written in front;
-/// until then <see cref="Abandon"/> leaves the pipe exactly as it was (a failed serializer sends nothing and the
-/// connection stays usable). One instance per connection, used under its send lock.
+/// Nothing is advanced in the pipe until <see cref="Commit(out FrameTail?)"/>, when the length is finally known and
+/// written in front; until then <see cref="Abandon"/> leaves the pipe exactly as it was (a failed serializer sends
+/// nothing and the connection stays usable). One instance per connection, used under its send lock.
 /// </remarks>
-internal sealed class FrameBodyBuffer : IBufferWriter<byte>
+internal sealed class FrameBodyBuffer : IBufferReferenceWriter
 {
     // Spilled bodies grow chunk by chunk, each at least this large, so a big tensor takes few rentals.
     private const int MinimumSpillChunkSize = 64 * 1024;
@@ -27,13 +29,16 @@ internal sealed class FrameBodyBuffer : IBufferWriter<byte>
     private const int DefaultBodySizeHint = 1024;
 
     private readonly int _maxFrameSize;
-    private readonly List<(byte[] Chunk, int Length)> _fullChunks = [];
+
+    // What follows the head, in order: full pooled chunks and blocks held by reference (Pooled is null for those).
+    private readonly List<(byte[]? Pooled, ReadOnlyMemory<byte> Bytes)> _parts = [];
     private PipeWriter? _output;
     private Memory<byte> _head;
     private int _headLength;
     private byte[]? _chunk;
     private int _chunkLength;
     private long _length;
+    private bool _hasReferences;
 
     public FrameBodyBuffer(int maxFrameSize)
     {
@@ -64,6 +69,11 @@ internal sealed class FrameBodyBuffer : IBufferWriter<byte>
         ArgumentOutOfRangeException.ThrowIfNegative(count);
         if (_chunk is null)
         {
+            if (_hasReferences && count > 0)
+            {
+                throw new InvalidOperationException("advanced past the end of the buffer");
+            }
+
             if (count > _head.Length - MessagePackFrame.HeaderSize - _headLength)
             {
                 throw new InvalidOperationException("advanced past the end of the buffer");
@@ -81,11 +91,7 @@ internal sealed class FrameBodyBuffer : IBufferWriter<byte>
             _chunkLength += count;
         }
 
-        _length += count;
-        if (_length > _maxFrameSize)
-        {
-            throw new ArgumentException($"the frame payload exceeds the maximum frame size of {_maxFrameSize} bytes");
-        }
+        AddLength(count);
     }
 
     /// <inheritdoc />
@@ -99,8 +105,9 @@ internal sealed class FrameBodyBuffer : IBufferWriter<byte>
         int needed = Math.Max(sizeHint, 1);
         if (_chunk is null)
         {
+            // After a referenced block the head is closed: what follows must come after the block.
             var free = _head[(MessagePackFrame.HeaderSize + _headLength)..];
-            if (free.Length >= needed)
+            if (!_hasReferences && free.Length >= needed)
             {
                 return free;
             }
@@ -117,28 +124,73 @@ internal sealed class FrameBodyBuffer : IBufferWriter<byte>
     /// <inheritdoc />
     public Span<byte> GetSpan(int sizeHint = 0) => GetMemory(sizeHint).Span;
 
-    /// <summary>Writes the length header and hands the whole frame to the pipe (not flushed).</summary>
+    /// <inheritdoc />
+    public void WriteByReference(ReadOnlyMemory<byte> bytes)
+    {
+        if (_output is null)
+        {
+            throw new InvalidOperationException("no frame is being written");
+        }
+
+        AddLength(bytes.Length);
+        CloseChunk();
+        _parts.Add((null, bytes));
+        _hasReferences = true;
+    }
+
+    /// <summary>Writes the length header and hands the whole frame to the pipe (not flushed); referenced blocks are copied.</summary>
     /// <returns>The payload length.</returns>
     /// <exception cref="ArgumentException">Nothing was written (a frame carries one value); the frame is abandoned.</exception>
     public int Commit()
     {
+        var output = _output;
+        int length = Commit(out var tail);
+        if (tail is not null)
+        {
+            foreach (var segment in tail.Segments)
+            {
+                output!.Write(segment.Span);
+            }
+
+            tail.Release();
+        }
+
+        return length;
+    }
+
+    /// <summary>
+    /// Writes the length header and hands the frame to the pipe (not flushed) up to its first referenced block; the
+    /// rest, if any, is returned as <paramref name="tail"/>, to be sent right after the pipe's bytes and released then.
+    /// </summary>
+    /// <param name="tail">The frame's rest from its first referenced block on, or null when the pipe holds all of it.</param>
+    /// <returns>The payload length.</returns>
+    /// <exception cref="ArgumentException">Nothing was written (a frame carries one value); the frame is abandoned.</exception>
+    public int Commit(out FrameTail? tail)
+    {
         var output = _output ?? throw new InvalidOperationException("no frame is being written");
+        tail = null;
         if (_length == 0)
         {
             Abandon();
             throw new ArgumentException("a frame carries one MessagePack value, but the body writer wrote nothing");
         }
 
+        CloseChunk();
         BinaryPrimitives.WriteUInt32BigEndian(_head.Span, (uint)_length);
         output.Advance(MessagePackFrame.HeaderSize + _headLength);
-        foreach (var (chunk, length) in _fullChunks)
+        int first = _parts.FindIndex(p => p.Pooled is null);
+        int copied = first < 0 ? _parts.Count : first;
+        for (int i = 0; i < copied; i++)
         {
-            output.Write(chunk.AsSpan(0, length));
+            output.Write(_parts[i].Bytes.Span);
         }
 
-        if (_chunk is not null)
+        if (first >= 0)
         {
-            output.Write(_chunk.AsSpan(0, _chunkLength));
+            // The tail keeps its pooled chunks until it is sent; Abandon must not return them.
+            var rest = _parts.GetRange(first, _parts.Count - first);
+            _parts.RemoveRange(first, _parts.Count - first);
+            tail = new FrameTail(rest.Select(p => p.Bytes).ToArray(), rest.Where(p => p.Pooled is not null).Select(p => p.Pooled!).ToArray());
         }
 
         int payloadLength = (int)_length;
@@ -149,12 +201,15 @@ internal sealed class FrameBodyBuffer : IBufferWriter<byte>
     /// <summary>Drops the frame being written; the pipe is left as it was before <see cref="Begin"/>.</summary>
     public void Abandon()
     {
-        foreach (var (chunk, _) in _fullChunks)
+        foreach (var (pooled, _) in _parts)
         {
-            ArrayPool<byte>.Shared.Return(chunk);
+            if (pooled is not null)
+            {
+                ArrayPool<byte>.Shared.Return(pooled);
+            }
         }
 
-        _fullChunks.Clear();
+        _parts.Clear();
         if (_chunk is not null)
         {
             ArrayPool<byte>.Shared.Return(_chunk);
@@ -165,17 +220,44 @@ internal sealed class FrameBodyBuffer : IBufferWriter<byte>
         _head = default;
         _headLength = 0;
         _length = 0;
+        _hasReferences = false;
         _output = null;
+    }
+
+    private void AddLength(int count)
+    {
+        _length += count;
+        if (_length > _maxFrameSize)
+        {
+            throw new ArgumentException($"the frame payload exceeds the maximum frame size of {_maxFrameSize} bytes");
+        }
+    }
+
+    // Moves the chunk being filled into the ordered parts (or back to the pool when empty).
+    private void CloseChunk()
+    {
+        if (_chunk is null)
+        {
+            return;
+        }
+
+        if (_chunkLength > 0)
+        {
+            _parts.Add((_chunk, _chunk.AsMemory(0, _chunkLength)));
+        }
+        else
+        {
+            ArrayPool<byte>.Shared.Return(_chunk);
+        }
+
+        _chunk = null;
+        _chunkLength = 0;
     }
 
     [System.Diagnostics.CodeAnalysis.MemberNotNull(nameof(_chunk))]
     private void StartChunk(int needed)
     {
-        if (_chunk is not null)
-        {
-            _fullChunks.Add((_chunk, _chunkLength));
-        }
-
+        CloseChunk();
         int size = Math.Max(needed, (int)Math.Clamp(_length, MinimumSpillChunkSize, MaximumSpillChunkSize));
         _chunk = ArrayPool<byte>.Shared.Rent(size);
         _chunkLength = 0;

@@ -30,6 +30,10 @@ internal sealed partial class FrameConnection : IFrameConnection
     private readonly IFrameHandler _handler;
     private readonly FrameReader _frames;
     private readonly FrameBodyBuffer _body;
+    // Frames at least this large are assembled into an array of their own as their bytes arrive, which the message
+    // decoder may keep (OwnedBytes), instead of waiting in the receive pipe and being copied out of it afterwards.
+    private const int AssembleThreshold = 256 * 1024;
+
     private readonly SemaphoreSlim _sendLock = new(1, 1);
     private readonly TaskCompletionSource _closed = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private readonly Lock _stateLock = new();
@@ -44,6 +48,9 @@ internal sealed partial class FrameConnection : IFrameConnection
     private Exception? _localCloseReason;
     private bool _outputCompleted;
     private Task _processing = Task.CompletedTask;
+    private readonly IDirectSendFeature? _direct;
+    private byte[]? _assembly;
+    private int _assembled;
 
     public FrameConnection(
         ConnectionContext context,
@@ -68,6 +75,7 @@ internal sealed partial class FrameConnection : IFrameConnection
         _gracefulCloseTimeout = options.GracefulCloseTimeout;
         _frames = new FrameReader(options.MaxFrameSize, options.ValidatePayloads ? MessagePackReaderOptions.Default : null);
         _body = new FrameBodyBuffer(options.MaxFrameSize);
+        _direct = context.Features.Get<IDirectSendFeature>();
     }
 
     private enum CloseState
@@ -227,14 +235,15 @@ internal sealed partial class FrameConnection : IFrameConnection
         return FlushAndReleaseAsync(cancellationToken);
     }
 
-    // Called with the send lock held; the lock is released when the flush is done.
+    // Called with the send lock held; the lock is released when the flush (and a referenced tail's send) is done.
     private ValueTask WriteAndFlushAsync<TState>(TState state, FrameBodyWriter<TState> write, int sizeHint, CancellationToken cancellationToken)
     {
         int length;
+        FrameTail? tail;
         try
         {
             ThrowIfClosing();
-            length = EncodeFrame(state, write, sizeHint);
+            length = EncodeFrame(state, write, sizeHint, out tail);
         }
         catch
         {
@@ -243,22 +252,63 @@ internal sealed partial class FrameConnection : IFrameConnection
         }
 
         _statistics.OnFrameSent(length);
-        return FlushAndReleaseAsync(cancellationToken);
+        return tail is null ? FlushAndReleaseAsync(cancellationToken) : SendTailAndReleaseAsync(tail);
     }
 
-    private int EncodeFrame<TState>(TState state, FrameBodyWriter<TState> write, int sizeHint)
+    private int EncodeFrame<TState>(TState state, FrameBodyWriter<TState> write, int sizeHint, out FrameTail? tail)
     {
         _body.Begin(_output, sizeHint);
         try
         {
             var writer = new MessagePackWriter(_body);
             write(ref writer, state);
-            return _body.Commit();
+            if (_direct is null)
+            {
+                // A transport that cannot send blocks directly gets the whole frame in its pipe.
+                tail = null;
+                return _body.Commit();
+            }
+
+            return _body.Commit(out tail);
         }
         catch
         {
             _body.Abandon();
             throw;
+        }
+    }
+
+    // The frame's head is in the pipe and its tail (from a referenced block on) must follow it on the wire, so this is
+    // not cancelable: a half-sent frame would corrupt the stream. Closing the connection still ends the wait.
+    [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder))]
+    private async ValueTask SendTailAndReleaseAsync(FrameTail tail)
+    {
+        try
+        {
+            FlushResult result;
+            try
+            {
+                result = await _output.FlushAsync().ConfigureAwait(false);
+            }
+            catch (Exception e)
+            {
+                throw TranslateSendFailure(e, CancellationToken.None);
+            }
+
+            ThrowIfEnded(result);
+            try
+            {
+                await _direct!.SendAfterFlushedAsync(tail.Segments).ConfigureAwait(false);
+            }
+            catch (Exception e)
+            {
+                throw TranslateSendFailure(e, CancellationToken.None);
+            }
+        }
+        finally
+        {
+            tail.Release();
+            _sendLock.Release();
         }
     }
 
@@ -351,7 +401,7 @@ internal sealed partial class FrameConnection : IFrameConnection
                 {
                     // An aborted connection stops here, even with frames still buffered: a peer that was cut off for
                     // sending garbage must not go on being decoded (and logged) frame by frame.
-                    while (!_aborted && _frames.TryReadFrame(ref buffer, out var payload))
+                    while (!_aborted && TryTakeFrame(ref buffer, out var payload))
                     {
                         _statistics.OnFrameReceived(payload.Length);
                         inHandler = true;
@@ -367,11 +417,11 @@ internal sealed partial class FrameConnection : IFrameConnection
 
                     if (result.IsCompleted || result.IsCanceled)
                     {
-                        error = buffer.IsEmpty
+                        error = buffer.IsEmpty && _assembly is null
                             ? EndedByUs()
                             : ProtocolError(new FrameProtocolException(
                                 MessagePackDecodeError.Truncated,
-                                $"the connection ended inside a frame ({buffer.Length} bytes of it received)"));
+                                $"the connection ended inside a frame ({buffer.Length + _assembled} bytes of it received)"));
                         break;
                     }
                 }
@@ -400,6 +450,46 @@ internal sealed partial class FrameConnection : IFrameConnection
         }
 
         await FinishAsync(error).ConfigureAwait(false);
+    }
+
+    // The next complete frame: small ones as a slice of the receive pipe, large ones assembled into their own array as
+    // their bytes arrive (consuming the pipe as it goes, so its buffers are reused while still in cache).
+    private bool TryTakeFrame(ref ReadOnlySequence<byte> buffer, out ReadOnlySequence<byte> payload)
+    {
+        while (true)
+        {
+            if (_assembly is { } assembly)
+            {
+                int take = (int)Math.Min(buffer.Length, assembly.Length - _assembled);
+                buffer.Slice(0, take).CopyTo(assembly.AsSpan(_assembled));
+                buffer = buffer.Slice(take);
+                _assembled += take;
+                if (_assembled < assembly.Length)
+                {
+                    payload = default;
+                    return false;
+                }
+
+                _assembly = null;
+                _assembled = 0;
+                payload = new ReadOnlySequence<byte>(new OwnedBytes(assembly).Memory);
+                _frames.CompleteAssembledFrame(payload);
+                return true;
+            }
+
+            // Even a large frame that is already buffered whole is copied out once here, as the decoder would otherwise
+            // do, so that the pipe's memory is released at once.
+            if (_frames.TryReadLength(buffer, out int length) && length >= AssembleThreshold)
+            {
+                // Every byte is overwritten, so the array need not be zeroed first.
+                _assembly = GC.AllocateUninitializedArray<byte>(length);
+                _assembled = 0;
+                buffer = buffer.Slice(MessagePackFrame.HeaderSize);
+                continue;
+            }
+
+            return _frames.TryReadFrame(ref buffer, out payload);
+        }
     }
 
     private Exception? EndedByUs() => _state == CloseState.ClosingLocally ? _localCloseReason : null;

@@ -10,9 +10,10 @@ namespace GenCluster.Transport;
 /// A connected <see cref="Socket"/> exposed as a <see cref="ConnectionContext"/>, on both sides: connections a client
 /// opens, and connections Kestrel accepts through <see cref="SocketListenerFactory"/>. A receive loop copies socket
 /// bytes into one pipe, a send loop drains the other pipe into the socket (everything flushed since its last write
-/// goes out in one go).
+/// goes out in one go). Large blocks can also skip the pipe (<see cref="IDirectSendFeature"/>): the send loop sends
+/// them from where they lie, in order with the pipe's bytes.
 /// </summary>
-internal sealed class SocketConnection : ConnectionContext
+internal sealed class SocketConnection : ConnectionContext, IDirectSendFeature
 {
     // Bytes asked of the receive pipe per socket read. A read that fills its buffer means more is waiting (a large
     // frame), so the next read asks for twice as much, up to the maximum: a 64 MiB tensor then takes a few dozen
@@ -29,6 +30,11 @@ internal sealed class SocketConnection : ConnectionContext
     private ConnectionAbortedException? _abortReason;
     private Task _receiving = Task.CompletedTask;
     private Task _sending = Task.CompletedTask;
+
+    // Blocks to send after the pipe's bytes (IDirectSendFeature); guarded by _directLock.
+    private readonly Queue<(IReadOnlyList<ReadOnlyMemory<byte>> Segments, TaskCompletionSource Sent)> _direct = new();
+    private readonly Lock _directLock = new();
+    private Exception? _sendLoopEnded;
 
     /// <param name="socket">A connected socket, owned by this connection from now on.</param>
     /// <param name="options">Buffer limits.</param>
@@ -59,6 +65,7 @@ internal sealed class SocketConnection : ConnectionContext
         ConnectionId = $"{kind}-{Guid.NewGuid():N}"[..(kind.Length + 13)];
         LocalEndPoint = socket.LocalEndPoint;
         RemoteEndPoint = socket.RemoteEndPoint;
+        Features.Set<IDirectSendFeature>(this);
     }
 
     /// <inheritdoc />
@@ -176,6 +183,25 @@ internal sealed class SocketConnection : ConnectionContext
         }
     }
 
+    /// <inheritdoc />
+    public Task SendAfterFlushedAsync(IReadOnlyList<ReadOnlyMemory<byte>> segments)
+    {
+        var sent = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        lock (_directLock)
+        {
+            if (_sendLoopEnded is { } ended)
+            {
+                return Task.FromException(ended);
+            }
+
+            _direct.Enqueue((segments, sent));
+        }
+
+        // Wakes the send loop if it waits for pipe bytes; a canceled read is not an abort unless Abort was called.
+        _toSend.Reader.CancelPendingRead();
+        return sent.Task;
+    }
+
     private async Task SendLoopAsync()
     {
         var input = _toSend.Reader;
@@ -185,7 +211,7 @@ internal sealed class SocketConnection : ConnectionContext
             while (true)
             {
                 var result = await input.ReadAsync().ConfigureAwait(false);
-                if (result.IsCanceled)
+                if (result.IsCanceled && IsAborted)
                 {
                     break;
                 }
@@ -197,6 +223,7 @@ internal sealed class SocketConnection : ConnectionContext
                 }
 
                 input.AdvanceTo(buffer.End);
+                await SendDirectAsync(input).ConfigureAwait(false);
                 if (result.IsCompleted)
                 {
                     break;
@@ -209,10 +236,70 @@ internal sealed class SocketConnection : ConnectionContext
         }
         finally
         {
+            FailDirectSends(error);
             await input.CompleteAsync(error).ConfigureAwait(false);
             if (error is null && !IsAborted)
             {
                 ShutdownSend();
+            }
+        }
+    }
+
+    // Each queued block list goes out after every pipe byte flushed before it was queued: those are drained first.
+    private async ValueTask SendDirectAsync(PipeReader input)
+    {
+        while (true)
+        {
+            (IReadOnlyList<ReadOnlyMemory<byte>> Segments, TaskCompletionSource Sent) next;
+            lock (_directLock)
+            {
+                if (!_direct.TryDequeue(out next))
+                {
+                    return;
+                }
+            }
+
+            try
+            {
+                while (input.TryRead(out var pending))
+                {
+                    var buffer = pending.Buffer;
+                    foreach (var segment in buffer)
+                    {
+                        await SendAllAsync(segment).ConfigureAwait(false);
+                    }
+
+                    input.AdvanceTo(buffer.End);
+                    if (buffer.IsEmpty || pending.IsCompleted)
+                    {
+                        break;
+                    }
+                }
+
+                foreach (var segment in next.Segments)
+                {
+                    await SendAllAsync(segment).ConfigureAwait(false);
+                }
+            }
+            catch (Exception e)
+            {
+                next.Sent.TrySetException(e);
+                throw;
+            }
+
+            next.Sent.TrySetResult();
+        }
+    }
+
+    private void FailDirectSends(Exception? error)
+    {
+        var ended = error ?? new ConnectionAbortedException("the connection stopped sending");
+        lock (_directLock)
+        {
+            _sendLoopEnded = ended;
+            while (_direct.TryDequeue(out var item))
+            {
+                item.Sent.TrySetException(ended);
             }
         }
     }

@@ -7,7 +7,7 @@ using GenCluster.Testing;
 namespace GenCluster.Benchmarks.Runtime;
 
 /// <summary>
-/// Two silo processes on loopback, <c>silo-a</c> and <c>silo-b</c>, and a client. The silos are
+/// Silo processes on loopback (two by default: <c>silo-a</c> and <c>silo-b</c>; then <c>silo-c</c>, …) and a client. The silos are
 /// stopped by PID on dispose, on Ctrl-C and on process exit, so no run leaves one behind.
 /// </summary>
 internal sealed class BenchmarkCluster : IAsyncDisposable
@@ -42,12 +42,17 @@ internal sealed class BenchmarkCluster : IAsyncDisposable
         return total;
     }
 
-    public static async Task<BenchmarkCluster> StartAsync()
+    /// <summary>The name of the <paramref name="index"/>-th silo: <c>silo-a</c>, <c>silo-b</c>, ….</summary>
+    public static string SiloName(int index) => $"silo-{(char)('a' + index)}";
+
+    public static async Task<BenchmarkCluster> StartAsync(int silos = 2)
     {
+        ArgumentOutOfRangeException.ThrowIfLessThan(silos, 1);
+        ArgumentOutOfRangeException.ThrowIfGreaterThan(silos, 26);
         var cluster = new BenchmarkCluster();
         try
         {
-            foreach (var name in new[] { SiloA, SiloB })
+            foreach (var name in Enumerable.Range(0, silos).Select(SiloName))
             {
                 var silo = SiloProcess.Start(name, LoopbackPorts.Free(),
                 [
@@ -80,7 +85,7 @@ internal sealed class BenchmarkCluster : IAsyncDisposable
                 {
                     if (DateTime.UtcNow > deadline)
                     {
-                        throw new TimeoutException($"silo {silo.Name} did not see both silos active within 60 s:\n{silo.Output}");
+                        throw new TimeoutException($"silo {silo.Name} did not see all {cluster._silos.Count} silos active within 60 s:\n{silo.Output}");
                     }
 
                     await Task.Delay(100);

@@ -254,6 +254,30 @@ public abstract class ObjectStoreContractTests
         (await ListAsync(store, "old/")).Should().BeEmpty();
     }
 
+    [Fact]
+    public async Task Retention_keeps_the_newest_generations_and_deletes_each_older_one_manifest_first()
+    {
+        var store = await CreateStoreAsync();
+        foreach (var step in new[] { "step-000100", "step-000200", "step-000300", "step-000400" })
+        {
+            await store.PutAsync($"ckpt/exp1/{step}/shard-0", new MemoryStream([1]), WriteCondition.None, CancellationToken.None);
+            await store.PutAsync($"ckpt/exp1/{step}/shard-1", new MemoryStream([2]), WriteCondition.None, CancellationToken.None);
+            await store.PutAsync($"ckpt/exp1/{step}/manifest", new MemoryStream([3]), WriteCondition.None, CancellationToken.None);
+        }
+
+        await store.PutAsync("ckpt/exp10/step-000100/manifest", new MemoryStream([4]), WriteCondition.None, CancellationToken.None);
+
+        var deleted = await store.KeepNewestAsync("ckpt/exp1/", keep: 2, commitMarker: "manifest", CancellationToken.None);
+
+        deleted.Should().Equal(
+            "ckpt/exp1/step-000100/manifest", "ckpt/exp1/step-000100/shard-0", "ckpt/exp1/step-000100/shard-1",
+            "ckpt/exp1/step-000200/manifest", "ckpt/exp1/step-000200/shard-0", "ckpt/exp1/step-000200/shard-1");
+        (await ListAsync(store, "ckpt/")).Should().Equal(
+            "ckpt/exp1/step-000300/manifest", "ckpt/exp1/step-000300/shard-0", "ckpt/exp1/step-000300/shard-1",
+            "ckpt/exp1/step-000400/manifest", "ckpt/exp1/step-000400/shard-0", "ckpt/exp1/step-000400/shard-1",
+            "ckpt/exp10/step-000100/manifest");
+    }
+
     [Theory]
     [InlineData("")]
     [InlineData("/leading")]

@@ -1,3 +1,4 @@
+using GenCluster.Contracts.Training;
 using GenCluster.Training.Grains.Shards;
 using GenCluster.Training.Optim;
 
@@ -79,6 +80,37 @@ public sealed class BucketReductionTests
         var again = bucket.Add(0, 0, [1, 1, 1, 1], slice);
         var last = bucket.Add(0, 1, [1, 1, 1, 1], slice);
         (await Task.WhenAll(again, last)).Should().OnlyContain(r => r.All(v => v != 0));
+    }
+
+    [Fact]
+    public async Task Sum_mode_answers_every_rank_and_stores_the_exact_rank_order_sum_over_consecutive_steps()
+    {
+        var slice = Enumerable.Repeat(-7f, 9).ToArray();
+        var bucket = new BucketReduction(0, offset: 3, length: 5, worldSize: 3, Optimizer, firstStep: 0, ShardUpdate.Sum);
+        for (var step = 0; step < 2; step++)
+        {
+            var gradients = RandomGradients(ranks: 3, length: 5, seed: 11 + step);
+            var expected = new float[5];
+            for (var i = 0; i < 5; i++)
+            {
+                expected[i] = gradients[0][i] + gradients[1][i] + gradients[2][i]; // rank order, in float
+            }
+
+            var last = bucket.Add(step, 1, Copy(gradients[1]), slice);
+            var first = bucket.Add(step, 2, Copy(gradients[2]), slice);
+            first.IsCompleted.Should().BeFalse("rank 0 has not arrived");
+            var middle = bucket.Add(step, 0, Copy(gradients[0]), slice);
+
+            foreach (var result in await Task.WhenAll(first, middle, last))
+            {
+                result.Select(BitConverter.SingleToInt32Bits).Should().Equal(expected.Select(BitConverter.SingleToInt32Bits), "the sum, not the mean, and no optimizer step");
+            }
+
+            slice[3..8].Should().Equal(expected, "the slice holds the last sum");
+            slice[..3].Concat(slice[8..]).Should().OnlyContain(v => v == -7f, "outside the bucket nothing changes");
+        }
+
+        bucket.Step.Should().Be(2);
     }
 
     private static async Task<float[]> Reduce(float[][] gradients, int[] order)

@@ -62,7 +62,7 @@ internal static class TestPayload
 
     public static (int Sender, long Sequence, int DataLength) Verify(byte[] payload) => Verify(new ReadOnlySequence<byte>(payload));
 
-    private static void Fill(Span<byte> span, int sender, long sequence)
+    public static void Fill(Span<byte> span, int sender, long sequence)
     {
         byte seed = (byte)((sender * 31) + sequence);
         for (int i = 0; i < span.Length; i++)

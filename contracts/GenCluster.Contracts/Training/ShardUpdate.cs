@@ -1,0 +1,17 @@
+using GenCluster.Runtime;
+
+namespace GenCluster.Contracts.Training;
+
+/// <summary>What a parameter shard does with a bucket once all W ranks' contributions have arrived.</summary>
+[GenerateSerializer]
+public enum ShardUpdate
+{
+    /// <summary>Average the contributions and take an Adam step on the slice (training).</summary>
+    Adam = 0,
+
+    /// <summary>
+    /// Store the rank-order sum in the slice and answer it: a plain all-reduce (sum) through the same reduce-scatter /
+    /// all-gather path, which the all-reduce benchmark measures and verifies.
+    /// </summary>
+    Sum = 1,
+}
