@@ -50,6 +50,11 @@ internal sealed partial class ExperimentCoordinatorGrain(
     public override async Task OnActivateAsync(CancellationToken cancellationToken)
     {
         _events.ContinueAfter(S.LastSequence);
+        if (S.Devices.Length == 0 && S.Plan is not null)
+        {
+            S.Devices = [.. S.Plan.Devices]; // state persisted before ranks could move
+        }
+
         if (S.State is ExperimentState.Submitted or ExperimentState.Running)
         {
             // A new activation runs no loop: the one that did is gone with its silo. With checkpoints it resumes.
@@ -183,12 +188,7 @@ internal sealed partial class ExperimentCoordinatorGrain(
             }
             else
             {
-                await SetUpAsync(plan, _workers, cancellationToken);
-                if (Checkpointing)
-                {
-                    // Step 0 too: a rank lost before the first interval resumes from the one initialization.
-                    await CheckpointAsync(plan, 0);
-                }
+                await SetUpWithRetriesAsync(plan, cancellationToken);
             }
 
             while (S.CompletedSteps < plan.Steps && !_cancelled.IsCancellationRequested)
@@ -254,6 +254,55 @@ internal sealed partial class ExperimentCoordinatorGrain(
             if (!cancellationToken.IsCancellationRequested || !Checkpointing)
             {
                 ReleaseWorkers(_workers);
+            }
+        }
+    }
+
+    /// <summary>
+    /// Sets up workers and shards and, with checkpoints, writes the checkpoint of step 0. With checkpoints a setup that
+    /// fails (a silo lost or declared dead meanwhile) is retried on the live devices, as a recovery.
+    /// </summary>
+    private async Task SetUpWithRetriesAsync(TrainingPlan plan, CancellationToken cancellationToken)
+    {
+        var started = time.GetTimestamp();
+        while (true)
+        {
+            try
+            {
+                await SetUpAsync(plan with { Devices = S.Devices }, _workers, cancellationToken);
+                if (Checkpointing)
+                {
+                    // Step 0 too: a rank lost before the first interval resumes from the one initialization.
+                    await CheckpointAsync(plan, 0);
+                }
+
+                return;
+            }
+            catch (ExperimentFailedException e) when (Checkpointing && !cancellationToken.IsCancellationRequested)
+            {
+                if (S.Recoveries >= _options.MaxRecoveries || time.GetElapsedTime(started) > _options.RecoveryTimeout)
+                {
+                    throw new ExperimentFailedException($"{e.Message}; not setting up again after {S.Recoveries} recoveries and {time.GetElapsedTime(started).TotalSeconds:0} s");
+                }
+
+                S.Recoveries++;
+                LogRecovering(logger, e, ExperimentId);
+                _events.Append(ExperimentState.Submitted, null, $"setting up again on the live devices ({S.Recoveries} of at most {_options.MaxRecoveries}): {e.Message}");
+                await AbortShardsAsync(plan, e.Message);
+                await Task.Delay(_options.RecoveryRetryDelay, time, cancellationToken);
+                try
+                {
+                    var previous = S.Workers;
+                    S.Devices = await PlaceRanksAsync(plan);
+                    S.Workers = WorkerKeys(S.Devices);
+                    _workers = [.. S.Workers.Select(GrainFactory.GetGrain<IGpuWorkerGrain>)];
+                    ReleaseWorkers([.. previous.Except(S.Workers, StringComparer.Ordinal).Select(GrainFactory.GetGrain<IGpuWorkerGrain>)]);
+                }
+                catch (InvalidOperationException placement)
+                {
+                    // No live device yet: the next attempt fails fast and tries again.
+                    LogRecoveryAttemptFailed(logger, ExperimentId, S.Recoveries, placement.Message);
+                }
             }
         }
     }

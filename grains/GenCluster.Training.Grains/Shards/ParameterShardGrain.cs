@@ -34,7 +34,9 @@ internal sealed partial class ParameterShardGrain(CheckpointStore checkpoints, I
             throw new ArgumentException($"shard {GetPrimaryKeyString()} was assigned {expectedKey}");
         }
 
-        if (_assignment is not null)
+        // A setup retried after a lost silo seeds again the shards that survived; before any step that is harmless
+        // (every rank builds the same seeded models). Afterwards it would discard training, so it is refused.
+        if (_assignment is not null && (assignment.FirstStep != 0 || _buckets.Any(b => b.Step != 0 || b.HasWaiters)))
         {
             throw new InvalidOperationException($"shard {GetPrimaryKeyString()} is already initialized");
         }

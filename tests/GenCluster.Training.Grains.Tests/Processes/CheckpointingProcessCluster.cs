@@ -122,8 +122,8 @@ public abstract class CheckpointingProcessCluster : IAsyncLifetime
 /// <summary>A checkpointing cluster with default training settings.</summary>
 public sealed class RecoveryCluster : CheckpointingProcessCluster;
 
-/// <summary>A checkpointing cluster whose coordinators pause 4 s between a checkpoint's shard objects and its manifest.</summary>
+/// <summary>A checkpointing cluster whose coordinators pause 6 s between a checkpoint's shard objects and its manifest.</summary>
 public sealed class SlowManifestCluster : CheckpointingProcessCluster
 {
-    protected override IEnumerable<string> ExtraArguments => ["--Training:ManifestWriteDelay=00:00:04"];
+    protected override IEnumerable<string> ExtraArguments => ["--Training:ManifestWriteDelay=00:00:06"];
 }

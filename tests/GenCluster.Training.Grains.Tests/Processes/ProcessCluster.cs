@@ -34,9 +34,11 @@ public sealed class ProcessCluster : IAsyncLifetime
                 "--storage-dir", _directory.File("storage"),
                 "--devices", "cpu:0,cpu:1",
                 // Training keeps both cores busy: probes tolerate a slow answer, so only a dead silo is declared dead.
+                // These tests need no death declaration at all (a killed worker's step fails when its connection
+                // closes), so the limits are generous: under a load of 40+ on 2 cores, 3 × 3 s declared live silos dead.
                 "--Membership:ProbeInterval=00:00:01",
-                "--Membership:ProbeTimeout=00:00:03",
-                "--Membership:MissedProbesLimit=3",
+                "--Membership:ProbeTimeout=00:00:05",
+                "--Membership:MissedProbesLimit=5",
                 "--Membership:IAmAliveInterval=00:00:01",
                 "--Membership:TableRefreshInterval=00:00:00.500",
                 "--Logging:LogLevel:Default=Warning",

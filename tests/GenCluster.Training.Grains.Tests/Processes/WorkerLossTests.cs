@@ -22,6 +22,7 @@ public sealed class WorkerLossTests(ProcessCluster cluster, ITestOutputHelper ou
         {
             await foreach (var entry in coordinator.Watch(0, CancellationToken.None).WithCancellation(warmUp.Token))
             {
+                entry.State.Should().NotBe(ExperimentState.Failed, "nothing was killed yet: {0}", entry.Message);
                 if (entry.Step?.Step >= 5)
                 {
                     break;
