@@ -92,6 +92,8 @@ public sealed class ReferencedFrameTests
         }
 
         clientHandler.FramesSeen.Should().Be(Senders * FramesPerSender);
+        harness.Server.Statistics.BytesSentDirectly.Should().BeGreaterThanOrEqualTo(
+            Senders * (FramesPerSender / 2) * (long)LargeData, "every large echo is sent from the received frame itself");
         for (int sender = 0; sender < Senders; sender++)
         {
             var frames = received[sender];
@@ -99,6 +101,38 @@ public sealed class ReferencedFrameTests
             frames.Where(f => f.Sequence % 2 == 1).Should().OnlyContain(f => f.Length == LargeData && f.Owned);
             frames.Where(f => f.Sequence % 2 == 0).Should().OnlyContain(f => f.Length == 100 && !f.Owned);
         }
+    }
+
+    [Fact]
+    public async Task The_rest_of_a_large_frame_is_received_straight_into_its_array()
+    {
+        const int Large = 8 * 1024 * 1024;
+        var received = new TaskCompletionSource<(int Sender, long Sequence, int Length, bool Owned)>(TaskCreationOptions.RunContinuationsAsynchronously);
+        var handler = new RecordingHandler
+        {
+            RecordFrames = false,
+            OnFrame = (_, payload) =>
+            {
+                var (sender, sequence, length) = TestPayload.Verify(payload);
+                received.TrySetResult((sender, sequence, length, OwnedBytes.TryGetOwned(payload, out var _)));
+                return ValueTask.CompletedTask;
+            },
+        };
+        await using var harness = await ServerHarness.StartAsync(handler);
+        await using var connection = await harness.ConnectAsync();
+
+        await connection.SendAsync(TestPayload.Create(5, 1, Large));
+        await connection.SendAsync(TestPayload.Create(5, 2, 10)); // the stream goes on through the pipe afterwards
+
+        (await received.Task.WaitAsync(Timeouts.Default)).Should().Be((5, 1L, Large, true));
+        var deadline = DateTime.UtcNow + Timeouts.Default;
+        while (handler.FramesSeen < 2 && DateTime.UtcNow < deadline)
+        {
+            await Task.Delay(20);
+        }
+
+        handler.FramesSeen.Should().Be(2);
+        harness.Server.Statistics.BytesReceivedDirectly.Should().BeGreaterThan(Large / 2, "the first socket read is at most 64 KiB; the rest skips the pipe");
     }
 
     [Fact]

@@ -34,6 +34,9 @@ internal sealed partial class FrameConnection : IFrameConnection
     // decoder may keep (OwnedBytes), instead of waiting in the receive pipe and being copied out of it afterwards.
     private const int AssembleThreshold = 256 * 1024;
 
+    // Rest of a frame worth receiving straight into its array rather than through the pipe.
+    private const int DirectReceiveMinimum = 64 * 1024;
+
     private readonly SemaphoreSlim _sendLock = new(1, 1);
     private readonly TaskCompletionSource _closed = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private readonly Lock _stateLock = new();
@@ -49,6 +52,7 @@ internal sealed partial class FrameConnection : IFrameConnection
     private bool _outputCompleted;
     private Task _processing = Task.CompletedTask;
     private readonly IDirectSendFeature? _direct;
+    private readonly IDirectReceiveFeature? _directReceive;
     private byte[]? _assembly;
     private int _assembled;
 
@@ -75,7 +79,9 @@ internal sealed partial class FrameConnection : IFrameConnection
         _gracefulCloseTimeout = options.GracefulCloseTimeout;
         _frames = new FrameReader(options.MaxFrameSize, options.ValidatePayloads ? MessagePackReaderOptions.Default : null);
         _body = new FrameBodyBuffer(options.MaxFrameSize);
-        _direct = context.Features.Get<IDirectSendFeature>();
+        // Only over the socket's own pipes: a wrapping layer could still hold bytes that must go (or come) first.
+        _direct = context.Features.Get<IDirectSendFeature>() is { } send && send.Serves(context.Transport) ? send : null;
+        _directReceive = context.Features.Get<IDirectReceiveFeature>() is { } receive && receive.Serves(context.Transport) ? receive : null;
     }
 
     private enum CloseState
@@ -299,6 +305,7 @@ internal sealed partial class FrameConnection : IFrameConnection
             try
             {
                 await _direct!.SendAfterFlushedAsync(tail.Segments).ConfigureAwait(false);
+                _statistics.OnSentDirectly(tail.Segments.Sum(s => (long)s.Length));
             }
             catch (Exception e)
             {
@@ -397,6 +404,14 @@ internal sealed partial class FrameConnection : IFrameConnection
             {
                 var result = await _input.ReadAsync().ConfigureAwait(false);
                 var buffer = result.Buffer;
+                bool directReceived = result.IsCanceled && _assembly is not null && _directReceive?.TryTakeDirectReceived() == true;
+                if (directReceived)
+                {
+                    // The transport filled the rest of the frame's array straight from the socket.
+                    _statistics.OnReceivedDirectly(_assembly!.Length - _assembled);
+                    _assembled = _assembly.Length;
+                }
+
                 try
                 {
                     // An aborted connection stops here, even with frames still buffered: a peer that was cut off for
@@ -415,7 +430,7 @@ internal sealed partial class FrameConnection : IFrameConnection
                         break;
                     }
 
-                    if (result.IsCompleted || result.IsCanceled)
+                    if (result.IsCompleted || (result.IsCanceled && !directReceived))
                     {
                         error = buffer.IsEmpty && _assembly is null
                             ? EndedByUs()
@@ -466,6 +481,12 @@ internal sealed partial class FrameConnection : IFrameConnection
                 _assembled += take;
                 if (_assembled < assembly.Length)
                 {
+                    // Everything buffered is consumed: the rest may come straight from the socket into the array.
+                    if (buffer.IsEmpty && assembly.Length - _assembled >= DirectReceiveMinimum)
+                    {
+                        _directReceive?.TryReceiveDirect(assembly.AsMemory(_assembled));
+                    }
+
                     payload = default;
                     return false;
                 }

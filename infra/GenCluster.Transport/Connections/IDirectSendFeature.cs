@@ -1,3 +1,5 @@
+using System.IO.Pipelines;
+
 namespace GenCluster.Transport;
 
 /// <summary>
@@ -13,4 +15,12 @@ internal interface IDirectSendFeature
     /// <param name="segments">The blocks, in order; they must stay unchanged until the task completes.</param>
     /// <returns>Completes when the blocks have been handed to the socket; faults when the connection fails first.</returns>
     Task SendAfterFlushedAsync(IReadOnlyList<ReadOnlyMemory<byte>> segments);
+
+    /// <summary>
+    /// Whether <paramref name="transport"/> is this connection's own pair of pipes. A layer that wrapped them (and so
+    /// may still hold bytes of its own) must not use the feature: ordering with the socket would be lost.
+    /// </summary>
+    /// <param name="transport">The pipes the caller reads and writes.</param>
+    /// <returns>True when the caller talks to the socket's pipes directly.</returns>
+    bool Serves(IDuplexPipe transport);
 }

@@ -11,10 +11,15 @@ namespace GenCluster.Transport;
 /// opens, and connections Kestrel accepts through <see cref="SocketListenerFactory"/>. A receive loop copies socket
 /// bytes into one pipe, a send loop drains the other pipe into the socket (everything flushed since its last write
 /// goes out in one go). Large blocks can also skip the pipe (<see cref="IDirectSendFeature"/>): the send loop sends
-/// them from where they lie, in order with the pipe's bytes.
+/// them from where they lie, in order with the pipe's bytes; and the rest of a large frame can skip the receive pipe
+/// (<see cref="IDirectReceiveFeature"/>).
 /// </summary>
-internal sealed class SocketConnection : ConnectionContext, IDirectSendFeature
+internal sealed class SocketConnection : ConnectionContext, IDirectSendFeature, IDirectReceiveFeature
 {
+    // Set only while the receive loop's flush runs the pipe's reader inline on this thread (IDirectReceiveFeature).
+    [ThreadStatic]
+    private static SocketConnection? t_flushingInline;
+
     // Bytes asked of the receive pipe per socket read. A read that fills its buffer means more is waiting (a large
     // frame), so the next read asks for twice as much, up to the maximum: a 64 MiB tensor then takes a few dozen
     // reads, and small messages keep small buffers.
@@ -35,6 +40,11 @@ internal sealed class SocketConnection : ConnectionContext, IDirectSendFeature
     private readonly Queue<(IReadOnlyList<ReadOnlyMemory<byte>> Segments, TaskCompletionSource Sent)> _direct = new();
     private readonly Lock _directLock = new();
     private Exception? _sendLoopEnded;
+
+    // A granted direct receive (IDirectReceiveFeature): touched only by the receive loop and the reader it runs inline,
+    // then handed back to the reader through the pipe's canceled read.
+    private Memory<byte> _directReceive;
+    private volatile bool _directReceived;
 
     /// <param name="socket">A connected socket, owned by this connection from now on.</param>
     /// <param name="options">Buffer limits.</param>
@@ -66,6 +76,7 @@ internal sealed class SocketConnection : ConnectionContext, IDirectSendFeature
         LocalEndPoint = socket.LocalEndPoint;
         RemoteEndPoint = socket.RemoteEndPoint;
         Features.Set<IDirectSendFeature>(this);
+        Features.Set<IDirectReceiveFeature>(this);
     }
 
     /// <inheritdoc />
@@ -162,8 +173,24 @@ internal sealed class SocketConnection : ConnectionContext, IDirectSendFeature
                 size = received == memory.Length ? Math.Min(size * 2, MaxReceiveBufferSize) : ReceiveBufferSize;
 
                 output.Advance(received);
-                var flush = await output.FlushAsync().ConfigureAwait(false);
+                t_flushingInline = this;
+                ValueTask<FlushResult> pending;
+                try
+                {
+                    pending = output.FlushAsync();
+                }
+                finally
+                {
+                    t_flushingInline = null;
+                }
+
+                var flush = await pending.ConfigureAwait(false);
                 if (flush.IsCompleted || flush.IsCanceled)
+                {
+                    break;
+                }
+
+                if (!_directReceive.IsEmpty && !await ReceiveDirectAsync().ConfigureAwait(false))
                 {
                     break;
                 }
@@ -243,6 +270,58 @@ internal sealed class SocketConnection : ConnectionContext, IDirectSendFeature
                 ShutdownSend();
             }
         }
+    }
+
+    /// <inheritdoc cref="IDirectSendFeature.Serves"/>
+    public bool Serves(IDuplexPipe transport) =>
+        ReferenceEquals(transport.Input, _received.Reader) && ReferenceEquals(transport.Output, _toSend.Writer);
+
+    /// <inheritdoc />
+    public bool TryReceiveDirect(Memory<byte> destination)
+    {
+        // Inline in our own flush, the reader has seen every byte received so far; having consumed them all, the
+        // socket's next bytes are the ones it wants.
+        if (!ReferenceEquals(t_flushingInline, this) || destination.IsEmpty || !_directReceive.IsEmpty)
+        {
+            return false;
+        }
+
+        _directReceive = destination;
+        return true;
+    }
+
+    /// <inheritdoc />
+    public bool TryTakeDirectReceived()
+    {
+        if (!_directReceived)
+        {
+            return false;
+        }
+
+        _directReceived = false;
+        return true;
+    }
+
+    // Fills the granted destination from the socket, then wakes the reader (its pending read returns canceled).
+    // False when the peer closed the stream first.
+    private async ValueTask<bool> ReceiveDirectAsync()
+    {
+        var destination = _directReceive;
+        while (!destination.IsEmpty)
+        {
+            int received = await _socket.ReceiveAsync(destination, SocketFlags.None).ConfigureAwait(false);
+            if (received == 0)
+            {
+                return false;
+            }
+
+            destination = destination[received..];
+        }
+
+        _directReceive = default;
+        _directReceived = true;
+        _received.Reader.CancelPendingRead();
+        return true;
     }
 
     // Each queued block list goes out after every pipe byte flushed before it was queued: those are drained first.

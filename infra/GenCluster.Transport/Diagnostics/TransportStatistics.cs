@@ -16,6 +16,8 @@ public sealed class TransportStatistics
     private long _bytesReceived;
     private long _framesSent;
     private long _bytesSent;
+    private long _bytesSentDirectly;
+    private long _bytesReceivedDirectly;
 
     /// <summary>TCP connections accepted (server) or opened (client), before any handshake.</summary>
     public long ConnectionsAccepted => Volatile.Read(ref _connectionsAccepted);
@@ -46,6 +48,12 @@ public sealed class TransportStatistics
 
     /// <summary>Payload bytes of <see cref="FramesSent"/>.</summary>
     public long BytesSent => Volatile.Read(ref _bytesSent);
+
+    /// <summary>Payload bytes sent straight from the caller's memory, not through the send pipe (referenced blocks).</summary>
+    public long BytesSentDirectly => Volatile.Read(ref _bytesSentDirectly);
+
+    /// <summary>Payload bytes received straight into a large frame's own array, not through the receive pipe.</summary>
+    public long BytesReceivedDirectly => Volatile.Read(ref _bytesReceivedDirectly);
 
     /// <inheritdoc />
     public override string ToString() =>
@@ -85,4 +93,8 @@ public sealed class TransportStatistics
         Interlocked.Increment(ref _framesSent);
         Interlocked.Add(ref _bytesSent, payloadBytes);
     }
+
+    internal void OnSentDirectly(long bytes) => Interlocked.Add(ref _bytesSentDirectly, bytes);
+
+    internal void OnReceivedDirectly(long bytes) => Interlocked.Add(ref _bytesReceivedDirectly, bytes);
 }
