@@ -113,6 +113,21 @@ public sealed class BucketReductionTests
         bucket.Step.Should().Be(2);
     }
 
+    [Fact]
+    public void A_sum_mode_bucket_checkpoints_zero_optimizer_state_and_refuses_to_restore_one()
+    {
+        var bucket = new BucketReduction(0, offset: 1, length: 2, worldSize: 2, Optimizer, firstStep: 0, ShardUpdate.Sum);
+        float[] expAvg = [9, 9, 9, 9], expAvgSq = [9, 9, 9, 9];
+
+        bucket.CopyOptimizerState(expAvg, expAvgSq);
+
+        bucket.AdamSteps.Should().Be(0);
+        expAvg.Should().Equal(9, 0, 0, 9);
+        expAvgSq.Should().Equal(9, 0, 0, 9);
+        Action restore = () => bucket.LoadOptimizerState(3, expAvg, expAvgSq);
+        restore.Should().Throw<InvalidOperationException>().WithMessage("*no optimizer state*");
+    }
+
     private static async Task<float[]> Reduce(float[][] gradients, int[] order)
     {
         var slice = new float[gradients[0].Length];
