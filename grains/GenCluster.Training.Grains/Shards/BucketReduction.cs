@@ -111,34 +111,22 @@ internal sealed class BucketReduction
         return result;
     }
 
-    /// <summary>Adam's step count t of this bucket (0 in <see cref="ShardUpdate.Sum"/> mode, which has no optimizer).</summary>
-    public long AdamSteps => _adam?.StepCount ?? 0;
+    /// <summary>Adam's step count t of this bucket.</summary>
+    public long AdamSteps => Optimizer.StepCount;
 
-    /// <summary>Copies Adam's m and v of this bucket into the slice-wide vectors at <see cref="Offset"/> (zeros in sum mode).</summary>
+    /// <summary>Adam's state; a summing bucket (<see cref="ShardUpdate.Sum"/>) has none to checkpoint or restore.</summary>
+    private Adam Optimizer => _adam ?? throw new InvalidOperationException($"bucket {_index} sums its gradients (ShardUpdate.Sum) and has no optimizer state");
+
+    /// <summary>Copies Adam's m and v of this bucket into the slice-wide vectors at <see cref="Offset"/>.</summary>
     public void CopyOptimizerState(Span<float> expAvg, Span<float> expAvgSq)
     {
-        if (_adam is null)
-        {
-            expAvg.Slice(Offset, Length).Clear();
-            expAvgSq.Slice(Offset, Length).Clear();
-            return;
-        }
-
-        _adam.ExpAvg.CopyTo(expAvg.Slice(Offset, Length));
-        _adam.ExpAvgSq.CopyTo(expAvgSq.Slice(Offset, Length));
+        Optimizer.ExpAvg.CopyTo(expAvg.Slice(Offset, Length));
+        Optimizer.ExpAvgSq.CopyTo(expAvgSq.Slice(Offset, Length));
     }
 
     /// <summary>Loads Adam's state from slice-wide vectors (a checkpoint); the bucket must have no waiters.</summary>
-    /// <exception cref="InvalidOperationException">The bucket is in <see cref="ShardUpdate.Sum"/> mode: it has no optimizer state.</exception>
-    public void LoadOptimizerState(long adamSteps, ReadOnlySpan<float> expAvg, ReadOnlySpan<float> expAvgSq)
-    {
-        if (_adam is null)
-        {
-            throw new InvalidOperationException($"bucket {_index} sums (ShardUpdate.Sum): it has no optimizer state to restore");
-        }
-
-        _adam.LoadState(adamSteps, expAvg.Slice(Offset, Length), expAvgSq.Slice(Offset, Length));
-    }
+    public void LoadOptimizerState(long adamSteps, ReadOnlySpan<float> expAvg, ReadOnlySpan<float> expAvgSq) =>
+        Optimizer.LoadState(adamSteps, expAvg.Slice(Offset, Length), expAvgSq.Slice(Offset, Length));
 
     /// <summary>Fails the ranks waiting on the current step and forgets its partial sum; the step stays the same.</summary>
     public void Abort(Exception reason)
