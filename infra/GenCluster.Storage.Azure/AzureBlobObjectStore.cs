@@ -36,8 +36,7 @@ public sealed partial class AzureBlobObjectStore : IObjectStore
     private readonly AzureBlobObjectStoreOptions _options;
     private readonly ILogger<AzureBlobObjectStore> _logger;
     private readonly TimeProvider _time;
-    private readonly SemaphoreSlim _containerGate = new(1, 1);
-    private volatile bool _containerReady;
+    private readonly BlobContainerProvisioner _container;
 
     /// <summary>A store configured by <see cref="AzureBlobObjectStoreOptions"/> (for dependency injection).</summary>
     /// <exception cref="OptionsValidationException">The options are not usable.</exception>
@@ -55,12 +54,11 @@ public sealed partial class AzureBlobObjectStore : IObjectStore
 
         _logger = logger;
         _time = timeProvider;
-        Container = BlobServiceClientFactory.Create(_options).GetBlobContainerClient(_options.ContainerName);
-        _containerReady = !_options.CreateContainer;
+        _container = new BlobContainerProvisioner(BlobServiceClientFactory.Create(_options).GetBlobContainerClient(_options.ContainerName), _options.CreateContainer);
     }
 
     /// <summary>The container's client.</summary>
-    internal BlobContainerClient Container { get; }
+    internal BlobContainerClient Container => _container.Container;
 
     /// <inheritdoc />
     public string Location => Container.Uri.ToString();
@@ -70,7 +68,7 @@ public sealed partial class AzureBlobObjectStore : IObjectStore
     {
         ObjectNames.Validate(name);
         ArgumentNullException.ThrowIfNull(content);
-        await EnsureContainerAsync(cancellationToken).ConfigureAwait(false);
+        await _container.EnsureCreatedAsync(cancellationToken).ConfigureAwait(false);
         var started = _time.GetTimestamp();
         var blob = Container.GetBlockBlobClient(name);
         var size = _options.BlockSize;
@@ -112,7 +110,7 @@ public sealed partial class AzureBlobObjectStore : IObjectStore
 
             progress?.Report(length);
             LogWritten(_logger, name, length, _time.GetElapsedTime(started).TotalMilliseconds);
-            return new ObjectProperties(name, length, ETagText(info.ETag), sha256, info.LastModified);
+            return new ObjectProperties(name, length, BlobETags.Text(info.ETag), sha256, info.LastModified);
         }
         finally
         {
@@ -353,10 +351,6 @@ public sealed partial class AzureBlobObjectStore : IObjectStore
         : condition.IfMatch is { } etag ? new BlobRequestConditions { IfMatch = new ETag(etag) }
         : null;
 
-    // The service quotes ETags in some answers (upload) and not in others (listing): ours are always bare. The SDK
-    // quotes a bare ETag again when it sends one in If-Match.
-    private static string ETagText(ETag etag) => etag.ToString().Trim('"');
-
     private static Dictionary<string, string> Metadata(string sha256, long length) => new()
     {
         [Sha256Key] = sha256,
@@ -389,29 +383,7 @@ public sealed partial class AzureBlobObjectStore : IObjectStore
             throw new ObjectCorruptedException(name, "the blob has no recorded length (not written by this store)");
         }
 
-        return new ObjectProperties(name, length, ETagText(etag), sha256!.ToLowerInvariant(), lastModified);
-    }
-
-    private async Task EnsureContainerAsync(CancellationToken ct)
-    {
-        if (_containerReady)
-        {
-            return;
-        }
-
-        await _containerGate.WaitAsync(ct).ConfigureAwait(false);
-        try
-        {
-            if (!_containerReady)
-            {
-                await Container.CreateIfNotExistsAsync(cancellationToken: ct).ConfigureAwait(false);
-                _containerReady = true;
-            }
-        }
-        finally
-        {
-            _containerGate.Release();
-        }
+        return new ObjectProperties(name, length, BlobETags.Text(etag), sha256!.ToLowerInvariant(), lastModified);
     }
 
     private static async IAsyncEnumerable<BlobItem> EmptyWhenNoContainer(AsyncPageable<BlobItem> blobs, [EnumeratorCancellation] CancellationToken ct)

@@ -84,9 +84,9 @@ internal sealed record SiloHostSettings
         var membershipPath = configuration["Membership:Path"];
         var membership = development ? "memory" : (configuration["Membership:Provider"] ?? (membershipPath is null ? "memory" : "file")).ToLowerInvariant();
 
-        if (membership is not ("memory" or "file"))
+        if (membership is not ("memory" or "file" or AzureBlobProviders.Name))
         {
-            errors.Add($"Membership:Provider: '{membership}' is not one of memory, file");
+            errors.Add($"Membership:Provider: '{membership}' is not one of memory, file, azure");
         }
         else if (membership == "file" && string.IsNullOrEmpty(membershipPath))
         {
@@ -95,9 +95,9 @@ internal sealed record SiloHostSettings
 
         var storageDirectory = configuration["Storage:Directory"];
         var storage = development ? "memory" : (configuration["Storage:Provider"] ?? (storageDirectory is null ? "memory" : "file")).ToLowerInvariant();
-        if (storage is not ("memory" or "file"))
+        if (storage is not ("memory" or "file" or AzureBlobProviders.Name))
         {
-            errors.Add($"Storage:Provider: '{storage}' is not one of memory, file");
+            errors.Add($"Storage:Provider: '{storage}' is not one of memory, file, azure");
         }
         else if (storage == "file" && string.IsNullOrEmpty(storageDirectory))
         {
@@ -115,6 +115,10 @@ internal sealed record SiloHostSettings
         {
             errors.Add("Checkpoints:Directory: required for the file checkpoint store (--checkpoint-dir)");
         }
+        else if (checkpoints == "azure" && string.IsNullOrEmpty(configuration["Checkpoints:Azure:ConnectionString"]) && string.IsNullOrEmpty(configuration["Checkpoints:Azure:ServiceUri"]))
+        {
+            errors.Add("Checkpoints:Azure: the azure checkpoint store needs ConnectionString or ServiceUri (GENCLUSTER_Checkpoints__Azure__ConnectionString)");
+        }
 
         // --devices cpu:0,cpu:1 replaces the Silo:Devices list of appsettings.json.
         var deviceList = configuration["Silo:DeviceList"];
@@ -130,6 +134,8 @@ internal sealed record SiloHostSettings
         {
             errors.Add($"Silo:Devices: [{string.Join(", ", devices)}] names a device twice");
         }
+
+        AzureBlobProviders.Validate(configuration, membership, storage, errors);
 
         if (errors.Count > 0)
         {

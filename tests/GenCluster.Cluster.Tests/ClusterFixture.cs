@@ -6,10 +6,10 @@ namespace GenCluster.Cluster.Tests;
 
 /// <summary>
 /// A cluster of real silo processes on loopback sharing a file membership table and file grain
-/// storage in a temporary directory, with failure detection tuned for tests (a dead silo is
-/// declared within a few seconds), and a client connected through any of them.
+/// storage in a temporary directory (a derived fixture may put them elsewhere), with failure detection
+/// tuned for tests (a dead silo is declared within a few seconds), and a client connected through any of them.
 /// </summary>
-public sealed class ClusterFixture : IAsyncLifetime
+public class ClusterFixture : IAsyncLifetime
 {
     public const string Secret = "cluster-test-secret";
     public const string ClusterId = "cluster-tests";
@@ -25,7 +25,7 @@ public sealed class ClusterFixture : IAsyncLifetime
 
     public string StorageDirectory => _directory.File("storage");
 
-    public async Task InitializeAsync()
+    public virtual async Task InitializeAsync()
     {
         for (var i = 0; i < 3; i++)
         {
@@ -63,8 +63,7 @@ public sealed class ClusterFixture : IAsyncLifetime
     [
         "--cluster-id", ClusterId,
         "--secret", secret,
-        "--membership-file", MembershipFile,
-        "--storage-dir", StorageDirectory,
+        .. MembershipAndStorageArguments(),
         "--grain-assembly", Path.Combine(AppContext.BaseDirectory, "GenCluster.Cluster.TestGrains.dll"),
         "--Membership:ProbeInterval=00:00:00.500",
         "--Membership:ProbeTimeout=00:00:00.500",
@@ -73,6 +72,9 @@ public sealed class ClusterFixture : IAsyncLifetime
         "--Membership:TableRefreshInterval=00:00:00.500",
         "--Logging:LogLevel:Default=Warning",
     ]);
+
+    /// <summary>Where the silos keep the membership table and grain state: by default a file and a folder in a temporary directory.</summary>
+    protected virtual IEnumerable<string> MembershipAndStorageArguments() => ["--membership-file", MembershipFile, "--storage-dir", StorageDirectory];
 
     /// <summary>A client for the running silos' gateways.</summary>
     public ClusterClient CreateClient(string secret, string? tenant = "tests") => ClusterClient.Create(
@@ -86,7 +88,7 @@ public sealed class ClusterFixture : IAsyncLifetime
         },
         callOptions: new GrainCallOptions { ResponseTimeout = TimeSpan.FromSeconds(5) });
 
-    public async Task DisposeAsync()
+    public virtual async Task DisposeAsync()
     {
         if (Client is not null)
         {

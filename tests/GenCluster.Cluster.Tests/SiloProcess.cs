@@ -120,8 +120,18 @@ internal sealed class SiloProcess : IDisposable
         }
     }
 
-    /// <summary>Waits up to <paramref name="timeout"/> for the process to exit on its own.</summary>
-    public bool WaitForExit(TimeSpan timeout) => _process.WaitForExit(timeout);
+    /// <summary>Waits up to <paramref name="timeout"/> for the process to exit on its own; once it has, <see cref="Output"/> is complete.</summary>
+    public bool WaitForExit(TimeSpan timeout)
+    {
+        if (!_process.WaitForExit(timeout))
+        {
+            return false;
+        }
+
+        // Only the overload without a timeout also waits for the asynchronous output readers to reach the end.
+        _process.WaitForExit();
+        return true;
+    }
 
     public void Dispose()
     {

@@ -12,10 +12,8 @@ namespace GenCluster.Membership;
 /// temporary file and renaming it over the old one: readers never see a half-written table, and need no lock.
 /// ETags are fresh GUIDs.
 /// </summary>
-public sealed partial class FileMembershipTable : IMembershipTable
+public sealed partial class FileMembershipTable : SingleDocumentMembershipTable
 {
-    private static readonly MembershipTableSnapshot EmptyTable = new(0, []);
-
     private readonly FileMembershipTableOptions _options;
     private readonly ILogger<FileMembershipTable> _logger;
     private readonly TimeProvider _timeProvider;
@@ -59,69 +57,16 @@ public sealed partial class FileMembershipTable : IMembershipTable
     public string FilePath { get; }
 
     /// <inheritdoc />
-    public Task<MembershipTableSnapshot> ReadAllAsync(CancellationToken ct) => ReadFileAsync(ct);
+    public override Task<MembershipTableSnapshot> ReadAllAsync(CancellationToken ct) => ReadFileAsync(ct);
 
     /// <inheritdoc />
-    public Task<bool> InsertRowAsync(MembershipEntry entry, long expectedTableVersion, CancellationToken ct)
-    {
-        ArgumentNullException.ThrowIfNull(entry);
-        var frozen = entry.Freeze();
-        return ChangeAsync(
-            table =>
-            {
-                if (table.Version != expectedTableVersion || table.Find(frozen.Silo) is not null)
-                {
-                    return null;
-                }
-
-                return new MembershipTableSnapshot(table.Version + 1, [.. table.Rows, new MembershipRow(frozen, NewETag())]);
-            },
-            ct);
-    }
-
-    /// <inheritdoc />
-    public Task<bool> UpdateRowAsync(MembershipEntry entry, string etag, long expectedTableVersion, CancellationToken ct)
-    {
-        ArgumentNullException.ThrowIfNull(entry);
-        ArgumentNullException.ThrowIfNull(etag);
-        var frozen = entry.Freeze();
-        return ChangeAsync(
-            table =>
-            {
-                var current = table.Find(frozen.Silo);
-                if (table.Version != expectedTableVersion || current is null || current.ETag != etag)
-                {
-                    return null;
-                }
-
-                return new MembershipTableSnapshot(table.Version + 1, Replace(table.Rows, new MembershipRow(frozen, NewETag())));
-            },
-            ct);
-    }
-
-    /// <inheritdoc />
-    public async Task UpdateIAmAliveAsync(SiloAddress silo, DateTimeOffset time, CancellationToken ct)
-    {
-        await ChangeAsync(
-            table =>
-            {
-                var current = table.Find(silo) ?? throw new InvalidOperationException($"silo {silo} has no row in the membership table '{FilePath}'");
-                var alive = new MembershipRow(current.Entry with { IAmAliveTime = time }, NewETag());
-                return table with { Rows = Replace(table.Rows, alive) };
-            },
-            ct);
-    }
-
-    private static string NewETag() => Guid.NewGuid().ToString("N");
-
-    private static List<MembershipRow> Replace(IReadOnlyList<MembershipRow> rows, MembershipRow replacement) =>
-        [.. rows.Select(row => row.Entry.Silo == replacement.Entry.Silo ? replacement : row)];
+    protected override string Location => FilePath;
 
     /// <summary>
     /// Under the lock: reads the table, asks <paramref name="change"/> for the next one (null: the
     /// compare-and-swap failed, nothing is written) and writes it.
     /// </summary>
-    private async Task<bool> ChangeAsync(Func<MembershipTableSnapshot, MembershipTableSnapshot?> change, CancellationToken ct)
+    protected override async Task<bool> ChangeAsync(Func<MembershipTableSnapshot, MembershipTableSnapshot?> change, CancellationToken ct)
     {
         await _writerGate.WaitAsync(ct);
         try

@@ -29,6 +29,6 @@ public sealed class MembershipTableCorruptedException : Exception
         Location = string.Empty;
     }
 
-    /// <summary>Where the table is stored (a file path).</summary>
+    /// <summary>Where the table is stored (a file path or a blob URI).</summary>
     public string Location { get; }
 }

@@ -4,7 +4,7 @@ using GenCluster.Runtime;
 namespace GenCluster.Membership;
 
 /// <summary>
-/// Turns a membership table into its JSON file and back, rejecting anything malformed with a
+/// Turns a membership table into its JSON document (a file, or one blob) and back, rejecting anything malformed with a
 /// <see cref="MembershipTableCorruptedException"/> that names the file and the problem.
 /// </summary>
 /// <remarks>

@@ -4,10 +4,10 @@ using Azure.Storage.Blobs;
 
 namespace GenCluster.Storage.Azure;
 
-/// <summary>Builds the SDK client from <see cref="AzureBlobObjectStoreOptions"/>: connection string, or endpoint + Entra ID.</summary>
+/// <summary>Builds the SDK client from <see cref="AzureBlobConnectionOptions"/>: connection string, or endpoint + Entra ID.</summary>
 internal static class BlobServiceClientFactory
 {
-    public static BlobServiceClient Create(AzureBlobObjectStoreOptions options)
+    public static BlobServiceClient Create(AzureBlobConnectionOptions options)
     {
         var clientOptions = new BlobClientOptions
         {
@@ -26,7 +26,7 @@ internal static class BlobServiceClientFactory
 
         if (options.ServiceUri is null)
         {
-            throw new InvalidOperationException("ObjectStore:Azure needs ConnectionString or ServiceUri");
+            throw new InvalidOperationException("the Azure blob connection needs ConnectionString or ServiceUri");
         }
 
         // On AKS the pod's workload identity (federated token) or the node's managed identity; environment
