@@ -113,6 +113,20 @@ public sealed class BucketReductionTests
         bucket.Step.Should().Be(2);
     }
 
+    [Fact]
+    public void A_sum_mode_bucket_has_no_optimizer_state_to_checkpoint_or_restore()
+    {
+        var bucket = new BucketReduction(0, offset: 1, length: 2, worldSize: 2, Optimizer, firstStep: 0, ShardUpdate.Sum);
+        float[] expAvg = new float[4], expAvgSq = new float[4];
+
+        Func<long> steps = () => bucket.AdamSteps;
+        steps.Should().Throw<InvalidOperationException>().WithMessage("*no optimizer state*");
+        Action copy = () => bucket.CopyOptimizerState(expAvg, expAvgSq);
+        copy.Should().Throw<InvalidOperationException>().WithMessage("*no optimizer state*");
+        Action restore = () => bucket.LoadOptimizerState(3, expAvg, expAvgSq);
+        restore.Should().Throw<InvalidOperationException>().WithMessage("*no optimizer state*");
+    }
+
     private static async Task<float[]> Reduce(float[][] gradients, int[] order)
     {
         var slice = new float[gradients[0].Length];
