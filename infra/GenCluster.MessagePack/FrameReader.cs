@@ -91,9 +91,18 @@ public sealed class FrameReader
             return false;
         }
 
-        Span<byte> header = stackalloc byte[MessagePackFrame.HeaderSize];
-        buffer.Slice(0, MessagePackFrame.HeaderSize).CopyTo(header);
-        uint announced = BinaryPrimitives.ReadUInt32BigEndian(header);
+        uint announced;
+        if (buffer.FirstSpan.Length >= MessagePackFrame.HeaderSize)
+        {
+            announced = BinaryPrimitives.ReadUInt32BigEndian(buffer.FirstSpan);
+        }
+        else
+        {
+            Span<byte> header = stackalloc byte[MessagePackFrame.HeaderSize];
+            buffer.Slice(0, MessagePackFrame.HeaderSize).CopyTo(header);
+            announced = BinaryPrimitives.ReadUInt32BigEndian(header);
+        }
+
         if (announced == 0)
         {
             throw new MessagePackDecodeException(MessagePackDecodeError.InvalidFrame, "empty frame (a frame carries one MessagePack value)", _streamOffset);

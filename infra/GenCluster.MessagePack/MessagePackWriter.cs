@@ -482,6 +482,13 @@ public ref struct MessagePackWriter
     /// <param name="value">The bytes; they must stay unchanged until the output has been consumed.</param>
     public readonly void WriteBinaryByReference(ReadOnlyMemory<byte> value)
     {
+        // Small values (every ordinary message body) are copied without looking for blocks: none can be referenced.
+        if (value.Length < MinimumReferenceSize)
+        {
+            WriteBinary(value.Span);
+            return;
+        }
+
         WriteBinaryHeader(value.Length);
         foreach (var segment in SegmentedMemory.AsSequence(value))
         {

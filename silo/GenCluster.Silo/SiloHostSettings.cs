@@ -115,6 +115,10 @@ internal sealed record SiloHostSettings
         {
             errors.Add("Checkpoints:Directory: required for the file checkpoint store (--checkpoint-dir)");
         }
+        else if (checkpoints == "azure" && string.IsNullOrEmpty(configuration["Checkpoints:Azure:ConnectionString"]) && string.IsNullOrEmpty(configuration["Checkpoints:Azure:ServiceUri"]))
+        {
+            errors.Add("Checkpoints:Azure: the azure checkpoint store needs ConnectionString or ServiceUri (GENCLUSTER_Checkpoints__Azure__ConnectionString)");
+        }
 
         // --devices cpu:0,cpu:1 replaces the Silo:Devices list of appsettings.json.
         var deviceList = configuration["Silo:DeviceList"];

@@ -1,5 +1,6 @@
 using System.Globalization;
 using GenCluster.Membership.Tests.Support;
+using GenCluster.Testing.Processes;
 
 namespace GenCluster.Membership.Tests;
 

@@ -111,22 +111,22 @@ internal sealed class BucketReduction
         return result;
     }
 
-    /// <summary>Adam's step count t of this bucket.</summary>
-    public long AdamSteps => Optimizer.StepCount;
+    // Checkpoints carry Adam's state; a summing bucket (ShardUpdate.Sum) has none to save or load.
+    private Adam OptimizerState => _adam ?? throw new InvalidOperationException("this bucket sums gradients (ShardUpdate.Sum) and has no optimizer state");
 
-    /// <summary>Adam's state; a summing bucket (<see cref="ShardUpdate.Sum"/>) has none to checkpoint or restore.</summary>
-    private Adam Optimizer => _adam ?? throw new InvalidOperationException($"bucket {_index} sums its gradients (ShardUpdate.Sum) and has no optimizer state");
+    /// <summary>Adam's step count t of this bucket.</summary>
+    public long AdamSteps => _adam?.StepCount ?? 0;
 
     /// <summary>Copies Adam's m and v of this bucket into the slice-wide vectors at <see cref="Offset"/>.</summary>
     public void CopyOptimizerState(Span<float> expAvg, Span<float> expAvgSq)
     {
-        Optimizer.ExpAvg.CopyTo(expAvg.Slice(Offset, Length));
-        Optimizer.ExpAvgSq.CopyTo(expAvgSq.Slice(Offset, Length));
+        OptimizerState.ExpAvg.CopyTo(expAvg.Slice(Offset, Length));
+        OptimizerState.ExpAvgSq.CopyTo(expAvgSq.Slice(Offset, Length));
     }
 
     /// <summary>Loads Adam's state from slice-wide vectors (a checkpoint); the bucket must have no waiters.</summary>
     public void LoadOptimizerState(long adamSteps, ReadOnlySpan<float> expAvg, ReadOnlySpan<float> expAvgSq) =>
-        Optimizer.LoadState(adamSteps, expAvg.Slice(Offset, Length), expAvgSq.Slice(Offset, Length));
+        OptimizerState.LoadState(adamSteps, expAvg.Slice(Offset, Length), expAvgSq.Slice(Offset, Length));
 
     /// <summary>Fails the ranks waiting on the current step and forgets its partial sum; the step stays the same.</summary>
     public void Abort(Exception reason)

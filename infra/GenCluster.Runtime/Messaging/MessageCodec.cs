@@ -93,6 +93,11 @@ internal static class MessageCodec
     /// <remarks>Blocks of the body that are sent by reference take no room in the frame buffer and are not counted.</remarks>
     public static int EstimateSize(Message message)
     {
+        if (message.Body.Length < MessagePackWriter.MinimumReferenceSize)
+        {
+            return message.Body.Length + 512;
+        }
+
         long body = 0;
         foreach (var segment in SegmentedMemory.AsSequence(message.Body))
         {

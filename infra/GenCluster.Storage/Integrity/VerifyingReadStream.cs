@@ -1,3 +1,4 @@
+using System.Buffers;
 using System.Security.Cryptography;
 
 namespace GenCluster.Storage.Integrity;
@@ -5,8 +6,13 @@ namespace GenCluster.Storage.Integrity;
 /// <summary>
 /// Passes an object's bytes through while hashing them, and withholds the last ones until length and SHA-256 are
 /// checked: a reader that reaches the end has either seen exactly the bytes that were written or an
-/// <see cref="ObjectCorruptedException"/>. Hashing runs on the caller's buffer, so no byte is copied twice.
+/// <see cref="ObjectCorruptedException"/>.
 /// </summary>
+/// <remarks>
+/// Asynchronous reads of large chunks overlap hashing with reading: the chunk is copied (a memory copy costs far less
+/// than SHA-256) and hashed on a thread-pool thread while the caller reads the next one; the next read waits for it.
+/// The last chunk is always hashed and checked before it is returned.
+/// </remarks>
 internal sealed class VerifyingReadStream : Stream
 {
     private readonly Stream _inner;
@@ -16,6 +22,11 @@ internal sealed class VerifyingReadStream : Stream
     private readonly IncrementalHash _hash = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
     private long _position;
     private bool _verified;
+    private Task _hashing = Task.CompletedTask;
+    private byte[]? _copy;
+
+    /// <summary>Chunks from this size on are hashed in the background; smaller ones inline.</summary>
+    private const int BackgroundHashThreshold = 64 * 1024;
 
     /// <summary>Wraps <paramref name="inner"/> (owned: disposed with this stream).</summary>
     public VerifyingReadStream(Stream inner, string name, long expectedLength, byte[] expectedSha256)
@@ -58,6 +69,7 @@ internal sealed class VerifyingReadStream : Stream
 
         var wanted = (int)Math.Min(buffer.Length, _expectedLength - _position);
         var read = wanted == 0 ? 0 : _inner.Read(buffer[..wanted]);
+        _hashing.GetAwaiter().GetResult();
         return Accept(buffer[..read], wanted, ProbeEnd);
     }
 
@@ -75,6 +87,8 @@ internal sealed class VerifyingReadStream : Stream
 
         var wanted = (int)Math.Min(buffer.Length, _expectedLength - _position);
         var read = wanted == 0 ? 0 : await _inner.ReadAsync(buffer[..wanted], cancellationToken).ConfigureAwait(false);
+        // The previous chunk was hashed while this one was read; the hash takes chunks strictly in order.
+        await _hashing.ConfigureAwait(false);
         if (wanted == 0 || (read > 0 && _position + read == _expectedLength))
         {
             // The probe for a byte past the recorded end is the only async step of the check.
@@ -82,7 +96,27 @@ internal sealed class VerifyingReadStream : Stream
             return Accept(buffer.Span[..read], wanted, () => extra);
         }
 
-        return Accept(buffer.Span[..read], wanted, ProbeEnd);
+        if (read < BackgroundHashThreshold)
+        {
+            return Accept(buffer.Span[..read], wanted, ProbeEnd);
+        }
+
+        // The caller may reuse its buffer as soon as this returns: hash a copy.
+        if (_copy is null || _copy.Length < read)
+        {
+            if (_copy is not null)
+            {
+                ArrayPool<byte>.Shared.Return(_copy);
+            }
+
+            _copy = ArrayPool<byte>.Shared.Rent(read);
+        }
+
+        buffer.Span[..read].CopyTo(_copy);
+        var copy = _copy;
+        _hashing = Task.Run(() => _hash.AppendData(copy, 0, read), CancellationToken.None);
+        _position += read;
+        return read;
     }
 
     /// <inheritdoc />
@@ -105,7 +139,7 @@ internal sealed class VerifyingReadStream : Stream
         if (disposing)
         {
             _inner.Dispose();
-            _hash.Dispose();
+            ReleaseHashing();
         }
 
         base.Dispose(disposing);
@@ -115,8 +149,20 @@ internal sealed class VerifyingReadStream : Stream
     public override async ValueTask DisposeAsync()
     {
         await _inner.DisposeAsync().ConfigureAwait(false);
-        _hash.Dispose();
+        ReleaseHashing();
         await base.DisposeAsync().ConfigureAwait(false);
+    }
+
+    // The background hash still reads the copy and the hash object: let it finish before both are released.
+    private void ReleaseHashing()
+    {
+        _hashing.GetAwaiter().GetResult();
+        _hash.Dispose();
+        if (_copy is not null)
+        {
+            ArrayPool<byte>.Shared.Return(_copy);
+            _copy = null;
+        }
     }
 
     private int ProbeEnd() => _inner.Read(new byte[1]);

@@ -44,6 +44,8 @@ internal static class CheckpointIoBenchmark
             rounds,
             warmup,
             mib,
+            "ours",
+            "raw",
             writeOurs: i => fileStore.PutAsync($"ckpt/round-{i}", new MemoryStream(data, writable: false), WriteCondition.None, CancellationToken.None),
             readOurs: i => ReadOursAsync(fileStore, $"ckpt/round-{i}"),
             writeRaw: i => WriteRawFileAsync(folder.File($"raw-{i}"), data),
@@ -75,6 +77,8 @@ internal static class CheckpointIoBenchmark
             rounds,
             warmup,
             mib,
+            "ours",
+            "raw SDK",
             writeOurs: i => blobStore.PutAsync($"ckpt/round-{i}", new MemoryStream(data, writable: false), WriteCondition.None, CancellationToken.None),
             readOurs: i => ReadOursAsync(blobStore, $"ckpt/round-{i}"),
             writeRaw: i => rawContainer.GetBlobClient($"raw-{i}").UploadAsync(new MemoryStream(data, writable: false), new BlobUploadOptions { TransferOptions = transfer }),
@@ -87,10 +91,12 @@ internal static class CheckpointIoBenchmark
 
         // What verification alone costs: the raw peer again, hashing every chunk it writes or reads on its own thread.
         var hashed = await MeasureAsync(
-            "filesystem raw+SHA-256",
+            "filesystem",
             rounds,
             warmup,
             mib,
+            "raw+SHA-256",
+            "raw",
             writeOurs: i => WriteRawFileAsync(folder.File($"hashed-{i}"), data, hash: true),
             readOurs: i => ReadRawFileAsync(folder.File($"hashed-{i}"), hash: true),
             writeRaw: i => WriteRawFileAsync(folder.File($"raw-{i}"), data),
@@ -117,10 +123,11 @@ internal static class CheckpointIoBenchmark
     private sealed record Rates(double OursWrite, double RawWrite, double OursRead, double RawRead);
 
     private static async Task<Rates> MeasureAsync(
-        string target, int rounds, int warmup, int mib,
+        string target, int rounds, int warmup, int mib, string ours, string raw,
         Func<int, Task> writeOurs, Func<int, Task> readOurs, Func<int, Task> writeRaw, Func<int, Task> readRaw, Func<int, Task> cleanUp)
     {
         List<double> oursWrite = [], rawWrite = [], oursRead = [], rawRead = [];
+        List<double> cpuOursWrite = [], cpuRawWrite = [], cpuOursRead = [], cpuRawRead = [];
         for (var i = 0; i < warmup + rounds; i++)
         {
             // Alternate who goes first, so neither always meets the other's leftovers (page cache, GC, write-back).
@@ -128,22 +135,22 @@ internal static class CheckpointIoBenchmark
             double ow, rw, or, rr;
             if (oursFirst)
             {
-                ow = await TimeAsync(() => writeOurs(i));
-                rw = await TimeAsync(() => writeRaw(i));
-                or = await TimeAsync(() => readOurs(i));
-                rr = await TimeAsync(() => readRaw(i));
+                ow = await TimeAsync(() => writeOurs(i), cpuOursWrite);
+                rw = await TimeAsync(() => writeRaw(i), cpuRawWrite);
+                or = await TimeAsync(() => readOurs(i), cpuOursRead);
+                rr = await TimeAsync(() => readRaw(i), cpuRawRead);
             }
             else
             {
-                rw = await TimeAsync(() => writeRaw(i));
-                ow = await TimeAsync(() => writeOurs(i));
-                rr = await TimeAsync(() => readRaw(i));
-                or = await TimeAsync(() => readOurs(i));
+                rw = await TimeAsync(() => writeRaw(i), cpuRawWrite);
+                ow = await TimeAsync(() => writeOurs(i), cpuOursWrite);
+                rr = await TimeAsync(() => readRaw(i), cpuRawRead);
+                or = await TimeAsync(() => readOurs(i), cpuOursRead);
             }
 
             await cleanUp(i);
             var label = i < warmup ? "warm-up" : $"round {i - warmup + 1}";
-            Console.WriteLine(Format($"  {target} {label}: write ours {mib / ow:F0} MiB/s, raw {mib / rw:F0} MiB/s; read ours {mib / or:F0} MiB/s, raw {mib / rr:F0} MiB/s"));
+            Console.WriteLine(Format($"  {target} {label}: write {ours} {mib / ow:F0} MiB/s, {raw} {mib / rw:F0} MiB/s; read {ours} {mib / or:F0} MiB/s, {raw} {mib / rr:F0} MiB/s"));
             if (i >= warmup)
             {
                 oursWrite.Add(ow);
@@ -153,14 +160,28 @@ internal static class CheckpointIoBenchmark
             }
         }
 
+        // Warm-up CPU samples are dropped like its timings.
+        foreach (var samples in new[] { cpuOursWrite, cpuRawWrite, cpuOursRead, cpuRawRead })
+        {
+            samples.RemoveRange(0, warmup);
+        }
+
+        Console.WriteLine(Format($"  {target} CPU of this process per object (median ms): write {ours} {Median(cpuOursWrite):F0}, {raw} {Median(cpuRawWrite):F0}; read {ours} {Median(cpuOursRead):F0}, {raw} {Median(cpuRawRead):F0}"));
         return new Rates(mib / Median(oursWrite), mib / Median(rawWrite), mib / Median(oursRead), mib / Median(rawRead));
     }
 
-    private static async Task<double> TimeAsync(Func<Task> action)
+    private static async Task<double> TimeAsync(Func<Task> action, List<double> cpuMilliseconds)
     {
+        // This process's CPU time (all threads, user + system) tells what an operation costs apart from waiting
+        // for the disk or for a CPU on a loaded machine; Azurite's own CPU is not in it.
+        using var self = Process.GetCurrentProcess();
+        var cpu = self.TotalProcessorTime;
         var watch = Stopwatch.StartNew();
         await action();
-        return watch.Elapsed.TotalSeconds;
+        var elapsed = watch.Elapsed.TotalSeconds;
+        self.Refresh();
+        cpuMilliseconds.Add((self.TotalProcessorTime - cpu).TotalMilliseconds);
+        return elapsed;
     }
 
     private static async Task ReadOursAsync(IObjectStore store, string name)

@@ -16,9 +16,9 @@ namespace GenCluster.Benchmarks.Training;
 
 /// <summary>
 /// Chaos soak: three silo processes with a shared checkpoint folder train an MLP GAN (W = 3, one rank per silo,
-/// checkpoints every <c>--interval</c> steps, default 10) while the benchmark kills -9 a random silo <c>--rounds</c>
-/// times (default 10; the coordinator's silo is as likely as any), starting a fresh silo after each kill so three stay
-/// up. Per kill: whether the run recovered, the steps of work lost (completed before the kill, minus the checkpoint
+/// checkpoints every <c>--interval</c> steps, default 10) while the benchmark kills -9 <c>--rounds</c> times (default 10)
+/// a random silo among those running a rank or the coordinator, starting a fresh silo after each kill so three stay
+/// up (the fresh silo takes the moved ranks at the next re-formation). Per kill: whether the run recovered, the steps of work lost (completed before the kill, minus the checkpoint
 /// resumed from; when the coordinator's silo was killed its history went with it, and the last step this benchmark saw
 /// stands in) and the time from the kill to the next completed step. Afterwards every committed checkpoint is read
 /// back and checked against its manifest's SHA-256. Failure detection: the fault tests' settings (probe 1 s, timeout
@@ -43,6 +43,7 @@ internal static class ChaosSoakBenchmark
         var silos = new List<SiloProcess>();
         var random = new Random(seed);
         var next = 0;
+        ClusterClient? client = null;
         try
         {
             for (var i = 0; i < 3; i++)
@@ -56,17 +57,7 @@ internal static class ChaosSoakBenchmark
             }
 
             await WaitActiveAsync(silos, 3);
-            await using var client = ClusterClient.Create(
-                new ClusterClientOptions
-                {
-                    ClusterId = ClusterId,
-                    ClusterSecret = Secret,
-                    ClientName = "chaos-soak",
-                    Gateways = [.. silos.Select(s => string.Create(CultureInfo.InvariantCulture, $"127.0.0.1:{s.Port}"))],
-                },
-                callOptions: new GrainCallOptions { ResponseTimeout = TimeSpan.FromSeconds(30) });
-            await client.ConnectAsync();
-
+            client = await ConnectAsync(silos);
             var plan = new TrainingPlan
             {
                 Model = new ModelSpec { Family = ModelFamily.MlpGan, LatentSize = 16, GeneratorWidth = 32, DiscriminatorWidth = 32 },
@@ -83,8 +74,7 @@ internal static class ChaosSoakBenchmark
                 CheckpointsToKeep = 3,
             };
             var id = $"chaos-{Guid.NewGuid():N}";
-            var coordinator = client.GetGrain<IExperimentCoordinatorGrain>(id);
-            await coordinator.Submit(plan);
+            await client.GetGrain<IExperimentCoordinatorGrain>(id).Submit(plan);
 
             var results = new List<KillResult>();
             var since = DateTimeOffset.MinValue;
@@ -92,15 +82,26 @@ internal static class ChaosSoakBenchmark
             for (var k = 0; k < kills; k++)
             {
                 // Let it train a random 5–25 steps past the last recovery, so kills land at all phases of a step and interval.
+                var coordinator = client.GetGrain<IExperimentCoordinatorGrain>(id);
                 var lastStep = await WaitForStepsAsync(coordinator, since, random.Next(5, 26));
-                var victim = silos[random.Next(silos.Count)];
+
+                // A victim among the silos that run ranks or the coordinator: killing an idle silo tests nothing.
                 var status = await TryStatusAsync(coordinator);
-                var role = status?.CoordinatorSilo == victim.Name ? "coordinator+worker" : "worker";
+                var busy = silos.Where(s => status is null || status.CoordinatorSilo == s.Name
+                    || status.Workers.Any(w => w.StartsWith(s.Name + "/", StringComparison.Ordinal))).ToList();
+                var victim = busy[random.Next(busy.Count)];
+                var role = status?.CoordinatorSilo == victim.Name ? "coordinator" : "worker";
+                role += status?.Workers.Count(w => w.StartsWith(victim.Name + "/", StringComparison.Ordinal)) is > 0 and var n ? $", {n} rank(s)" : string.Empty;
                 var killedAt = DateTimeOffset.UtcNow;
                 victim.Kill();
                 ChildProcesses.Forget(victim.Pid);
                 silos.Remove(victim);
                 var replacement = StartSilo($"silo-{next++}", directory);
+
+                // The client's gateways may all be gone after a few kills: a new client through the survivors.
+                await client.DisposeAsync();
+                client = await ConnectAsync(silos);
+                coordinator = client.GetGrain<IExperimentCoordinatorGrain>(id);
                 silos.Add(replacement);
 
                 var (resumedFrom, firstStepAt, rejected, lastBefore) = await WaitForRecoveryAsync(coordinator, killedAt);
@@ -115,11 +116,11 @@ internal static class ChaosSoakBenchmark
                 await replacement.WaitReadyAsync(TimeSpan.FromSeconds(120));
             }
 
-            await coordinator.Cancel();
+            await client.GetGrain<IExperimentCoordinatorGrain>(id).Cancel();
             var (manifests, corrupted) = await VerifyCheckpointsAsync(store, id);
             PrintLoad("after the run");
             var recovered = results.Where(r => r.ResumedFrom is not null).ToList();
-            Console.WriteLine(Format($"recovered {recovered.Count}/{results.Count} kills ({results.Count(r => r.Role != "worker")} of the coordinator's silo)"));
+            Console.WriteLine(Format($"recovered {recovered.Count}/{results.Count} kills ({results.Count(r => r.Role.StartsWith("coordinator", StringComparison.Ordinal))} of the coordinator's silo)"));
             if (recovered.Count > 0)
             {
                 var seconds = recovered.Select(r => r.SecondsToNextStep!.Value).ToList();
@@ -133,12 +134,32 @@ internal static class ChaosSoakBenchmark
         }
         finally
         {
+            if (client is not null)
+            {
+                await client.DisposeAsync();
+            }
+
             foreach (var silo in silos)
             {
                 ChildProcesses.Forget(silo.Pid);
                 silo.Dispose();
             }
         }
+    }
+
+    private static async Task<ClusterClient> ConnectAsync(IEnumerable<SiloProcess> silos)
+    {
+        var client = ClusterClient.Create(
+            new ClusterClientOptions
+            {
+                ClusterId = ClusterId,
+                ClusterSecret = Secret,
+                ClientName = "chaos-soak",
+                Gateways = [.. silos.Select(s => string.Create(CultureInfo.InvariantCulture, $"127.0.0.1:{s.Port}"))],
+            },
+            callOptions: new GrainCallOptions { ResponseTimeout = TimeSpan.FromSeconds(30) });
+        await client.ConnectAsync();
+        return client;
     }
 
     private static SiloProcess StartSilo(string name, TemporaryDirectory directory)

@@ -1,6 +1,7 @@
 using System.Globalization;
 using GenCluster.Membership.Tests.Support;
 using GenCluster.Testing;
+using GenCluster.Testing.Processes;
 
 namespace GenCluster.Membership.Tests.Table;
 
@@ -27,8 +28,8 @@ public sealed class FileMembershipTableProcessTests : IDisposable
         var table = new FileMembershipTable(TablePath);
         await table.InsertRowAsync(Rows.WithCount(Rows.Entry(1), 0), 0, CancellationToken.None);
 
-        using var first = ChildProcess.Start(Gate, "increment", TablePath, "1", "201", Invariant(increments));
-        using var second = ChildProcess.Start(Gate, "increment", TablePath, "1", "202", Invariant(increments));
+        using var first = ChildProcess.Start(typeof(Program).Assembly, Gate, "increment", TablePath, "1", "201", Invariant(increments));
+        using var second = ChildProcess.Start(typeof(Program).Assembly, Gate, "increment", TablePath, "1", "202", Invariant(increments));
         await StartGate.OpenWhenReadyAsync(Gate, 2, ChildTimeout);
         var local = await SimultaneousThreads.RunAsync(threads, async i =>
         {
@@ -56,8 +57,8 @@ public sealed class FileMembershipTableProcessTests : IDisposable
         var etag = read.Rows[0].ETag;
         var version = Invariant(read.Version);
 
-        using var first = ChildProcess.Start(Gate, "update", TablePath, "1", etag, version, "process-a");
-        using var second = ChildProcess.Start(Gate, "update", TablePath, "1", etag, version, "process-b");
+        using var first = ChildProcess.Start(typeof(Program).Assembly, Gate, "update", TablePath, "1", etag, version, "process-a");
+        using var second = ChildProcess.Start(typeof(Program).Assembly, Gate, "update", TablePath, "1", etag, version, "process-b");
         await StartGate.OpenWhenReadyAsync(Gate, 2, ChildTimeout);
         var local = await SimultaneousThreads.RunAsync(4, async i =>
         {

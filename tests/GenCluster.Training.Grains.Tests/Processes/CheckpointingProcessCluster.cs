@@ -2,19 +2,24 @@ using System.Globalization;
 using GenCluster.Runtime.Calls;
 using GenCluster.Runtime.Client;
 using GenCluster.Storage;
-using GenCluster.Storage.FileSystem;
+using GenCluster.Storage.Azure;
+using GenCluster.Testing.Azurite;
+using Microsoft.Extensions.Logging.Abstractions;
+using Microsoft.Extensions.Options;
 
 namespace GenCluster.Training.Grains.Tests.Processes;
 
 /// <summary>
-/// Three silo processes (silo-0..2, each offering cpu:0 and cpu:1) sharing a membership file, grain storage and a
-/// checkpoint store in a temporary directory, with failure detection that declares a killed silo dead within about
-/// ten seconds, and a client. Each fault test class gets its own cluster: its test kills one of the silos.
+/// Three silo processes (silo-0..2, each offering cpu:0 and cpu:1) sharing a membership file and grain storage in a
+/// temporary directory and a checkpoint store in Azurite (a blob container of its own, on loopback), with failure
+/// detection that declares a killed silo dead within about ten seconds, and a client. Each fault test class gets its
+/// own cluster: its test kills one of the silos.
 /// </summary>
 public abstract class CheckpointingProcessCluster : IAsyncLifetime
 {
     private readonly TemporaryDirectory _directory = new("gencluster-recovery");
     private readonly List<SiloProcess> _silos = [];
+    private AzuriteProcess? _azurite;
 
     internal IReadOnlyList<SiloProcess> Silos => _silos;
 
@@ -34,8 +39,11 @@ public abstract class CheckpointingProcessCluster : IAsyncLifetime
 
     public async Task InitializeAsync()
     {
-        var checkpoints = _directory.File("checkpoints");
-        Checkpoints = new FileSystemObjectStore(checkpoints);
+        _azurite = await AzuriteProcess.StartAsync(extentMemoryLimitMegabytes: 512);
+        var container = AzuriteFixture.NewContainerName("recovery");
+        Checkpoints = new AzureBlobObjectStore(
+            Options.Create(new AzureBlobObjectStoreOptions { ConnectionString = _azurite.ConnectionString, ContainerName = container }),
+            NullLogger<AzureBlobObjectStore>.Instance, TimeProvider.System);
         for (var i = 0; i < 3; i++)
         {
             _silos.Add(SiloProcess.Start($"silo-{i}",
@@ -44,7 +52,9 @@ public abstract class CheckpointingProcessCluster : IAsyncLifetime
                 "--secret", Secret,
                 "--membership-file", _directory.File("membership.json"),
                 "--storage-dir", _directory.File("storage"),
-                "--checkpoint-dir", checkpoints,
+                "--Checkpoints:Provider=azure",
+                $"--Checkpoints:Azure:ConnectionString={_azurite.ConnectionString}",
+                $"--Checkpoints:Azure:ContainerName={container}",
                 "--devices", "cpu:0,cpu:1",
                 // Training keeps both cores busy: probes tolerate a slow answer, so only a dead silo is declared dead.
                 "--Membership:ProbeInterval=00:00:01",
@@ -104,6 +114,7 @@ public abstract class CheckpointingProcessCluster : IAsyncLifetime
             silo.Dispose();
         }
 
+        _azurite?.Dispose();
         _directory.Dispose();
     }
 }

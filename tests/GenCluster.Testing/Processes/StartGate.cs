@@ -1,4 +1,4 @@
-namespace GenCluster.Membership.Tests.Support;
+namespace GenCluster.Testing.Processes;
 
 /// <summary>
 /// Starts contenders in several processes at (nearly) the same moment: each announces itself with a

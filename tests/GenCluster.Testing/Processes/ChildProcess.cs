@@ -1,10 +1,11 @@
 using System.Diagnostics;
 
-namespace GenCluster.Membership.Tests.Support;
+namespace GenCluster.Testing.Processes;
 
 /// <summary>
-/// Runs this test assembly as a child process (see <see cref="Program"/>), so a test can contend for a file
-/// table from another OS process. Each child is bounded in time and killed by its handle if it overruns.
+/// Runs a test assembly as a child process (its own <c>Program.Main</c>: such a test project sets
+/// <c>GenerateProgramFile</c> to false), so a test can contend for a shared resource from another OS process.
+/// Each child is bounded in time and killed by its PID (the whole tree) if it overruns or is disposed early.
 /// </summary>
 public sealed class ChildProcess : IDisposable
 {
@@ -19,16 +20,17 @@ public sealed class ChildProcess : IDisposable
         _stderr = process.StandardError.ReadToEndAsync();
     }
 
-    /// <summary>Starts the test assembly with <paramref name="arguments"/>.</summary>
-    public static ChildProcess Start(params string[] arguments)
+    /// <summary>Starts the assembly <paramref name="entry"/> (e.g. <c>typeof(Program).Assembly</c>) with <paramref name="arguments"/>.</summary>
+    public static ChildProcess Start(System.Reflection.Assembly entry, params string[] arguments)
     {
+        ArgumentNullException.ThrowIfNull(entry);
         var start = new ProcessStartInfo(DotnetHost())
         {
             RedirectStandardOutput = true,
             RedirectStandardError = true,
             UseShellExecute = false,
         };
-        start.ArgumentList.Add(typeof(Program).Assembly.Location);
+        start.ArgumentList.Add(entry.Location);
         foreach (var argument in arguments)
         {
             start.ArgumentList.Add(argument);
