@@ -38,27 +38,57 @@ public sealed partial class AzureBlobObjectStore : IObjectStore
     private readonly TimeProvider _time;
     private readonly BlobContainerProvisioner _container;
 
-    /// <summary>A store configured by <see cref="AzureBlobObjectStoreOptions"/> (for dependency injection).</summary>
+    /// <summary>A store configured by <see cref="AzureBlobObjectStoreOptions"/>, connection included (for dependency injection).</summary>
     /// <exception cref="OptionsValidationException">The options are not usable.</exception>
     public AzureBlobObjectStore(IOptions<AzureBlobObjectStoreOptions> options, ILogger<AzureBlobObjectStore> logger, TimeProvider timeProvider)
+        : this(ValidatedClient(options), options, logger, timeProvider, "ObjectStore:Azure")
     {
+    }
+
+    /// <summary>
+    /// A store on a client shared with the process's other blob providers (<c>AddAzureBlobConnection</c>):
+    /// only the store's own settings of <paramref name="options"/> count, its connection settings are ignored.
+    /// </summary>
+    /// <param name="service">The account's shared client.</param>
+    /// <param name="options">Container, block size and parallelism.</param>
+    /// <param name="logger">The logger.</param>
+    /// <param name="timeProvider">Times writes.</param>
+    /// <param name="section">The configuration section the store's settings come from, for messages.</param>
+    /// <exception cref="OptionsValidationException">The store's settings are not usable.</exception>
+    public AzureBlobObjectStore(
+        BlobServiceClient service, IOptions<AzureBlobObjectStoreOptions> options, ILogger<AzureBlobObjectStore> logger, TimeProvider timeProvider, string section)
+    {
+        ArgumentNullException.ThrowIfNull(service);
         ArgumentNullException.ThrowIfNull(options);
         ArgumentNullException.ThrowIfNull(logger);
         ArgumentNullException.ThrowIfNull(timeProvider);
         _options = options.Value;
-        var validation = new AzureBlobObjectStoreOptionsValidator().Validate(null, _options);
+        var errors = new List<string>();
+        AzureBlobObjectStoreOptionsValidator.AddStoreErrors(_options, section, errors);
+        if (errors.Count > 0)
+        {
+            throw new OptionsValidationException(nameof(AzureBlobObjectStoreOptions), typeof(AzureBlobObjectStoreOptions), errors);
+        }
+
+        _logger = logger;
+        _time = timeProvider;
+        _container = new BlobContainerProvisioner(service.GetBlobContainerClient(_options.ContainerName), _options.CreateContainer);
+    }
+
+    /// <summary>The container's client.</summary>
+    internal BlobContainerClient Container => _container.Container;
+
+    private static BlobServiceClient ValidatedClient(IOptions<AzureBlobObjectStoreOptions> options)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        var validation = new AzureBlobObjectStoreOptionsValidator().Validate(null, options.Value);
         if (validation.Failed)
         {
             throw new OptionsValidationException(nameof(AzureBlobObjectStoreOptions), typeof(AzureBlobObjectStoreOptions), validation.Failures);
         }
 
-        _logger = logger;
-        _time = timeProvider;
-        _container = new BlobContainerProvisioner(BlobServiceClientFactory.Create(_options).GetBlobContainerClient(_options.ContainerName), _options.CreateContainer);
+        return BlobServiceClientFactory.Create(options.Value);
     }
-
-    /// <summary>The container's client.</summary>
-    internal BlobContainerClient Container => _container.Container;
 
     /// <inheritdoc />
     public string Location => Container.Uri.ToString();

@@ -12,18 +12,22 @@ internal sealed class AzureBlobObjectStoreOptionsValidator : IValidateOptions<Az
     {
         var errors = new List<string>();
         AzureBlobConnectionOptionsValidator.AddErrors(options, "ObjectStore:Azure", errors);
-        AzureBlobConnectionOptionsValidator.AddContainerErrors(options.ContainerName, "ObjectStore:Azure:ContainerName", errors);
+        AddStoreErrors(options, "ObjectStore:Azure", errors);
+        return errors.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(errors);
+    }
 
+    /// <summary>Adds what is wrong with the store's own settings (not the connection), read from <paramref name="section"/>.</summary>
+    public static void AddStoreErrors(AzureBlobObjectStoreOptions options, string section, List<string> errors)
+    {
+        AzureBlobConnectionOptionsValidator.AddContainerErrors(options.ContainerName, $"{section}:ContainerName", errors);
         if (options.BlockSize is < 64 * 1024 or > MaxBlockSize)
         {
-            errors.Add("ObjectStore:Azure:BlockSize must be between 64 KiB and 1 GiB");
+            errors.Add($"{section}:BlockSize must be between 64 KiB and 1 GiB");
         }
 
         if (options.MaxParallelBlocks is < 1 or > 64)
         {
-            errors.Add("ObjectStore:Azure:MaxParallelBlocks must be between 1 and 64");
+            errors.Add($"{section}:MaxParallelBlocks must be between 1 and 64");
         }
-
-        return errors.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(errors);
     }
 }

@@ -5,7 +5,6 @@ using GenCluster.Runtime.Hosting;
 using GenCluster.Runtime.Persistence;
 using GenCluster.Silo;
 using GenCluster.Storage;
-using GenCluster.Storage.Azure;
 using GenCluster.Storage.FileSystem;
 using GenCluster.Training.Grains.Hosting;
 using GenCluster.Transport;
@@ -19,8 +18,8 @@ using Microsoft.Extensions.Logging;
 
 // gencluster-silo [--dev] [--name silo-1] [--port 30001] [--secret S] [--membership-file F] [--storage-dir D]
 //                 [--health-port P] [--grain-assembly A.dll] [--devices cpu:0,cpu:1] [--Training:DatasetDirectory=D]
-//                 [--checkpoint-dir D | --Checkpoints:Provider=azure --Checkpoints:Azure:ConnectionString=... | :ServiceUri=...]
-//                 [--Membership:Provider=azure] [--Storage:Provider=azure] (+ GENCLUSTER_Azure__ConnectionString; see docs/STORAGE.md)
+//                 [--checkpoint-dir D | --Checkpoints:Provider=azure] [--Membership:Provider=azure] [--Storage:Provider=azure]
+//                 (azure: one connection for all, GENCLUSTER_Azure__ConnectionString or --Azure:ServiceUri=...; see docs/STORAGE.md)
 var development = args.Contains("--dev");
 var builder = WebApplication.CreateBuilder(new WebApplicationOptions { Args = args.Where(a => a != "--dev").ToArray(), ContentRootPath = AppContext.BaseDirectory });
 builder.Configuration.AddEnvironmentVariables("GENCLUSTER_");
@@ -70,17 +69,12 @@ else if (settings.StorageProvider == "memory")
     builder.Services.AddMemoryGrainStorage();
 }
 
-// Checkpoints: one object store shared by every silo (the coordinator, shards and re-activation scan use it).
+// Checkpoints: one object store shared by every silo (the coordinator, shards and re-activation scan use it); the
+// azure store is registered with the other blob providers above.
 if (settings.CheckpointProvider == "file")
 {
     builder.Services.AddSingleton<IObjectStore>(provider => new FileSystemObjectStore(
         settings.CheckpointDirectory!, provider.GetRequiredService<ILogger<FileSystemObjectStore>>(), provider.GetRequiredService<TimeProvider>()));
-}
-else if (settings.CheckpointProvider == "azure")
-{
-    // Connection string (Azurite, shared keys) or service URI with a managed/workload identity: docs/CHECKPOINTS.md.
-    builder.Services.Configure<AzureBlobObjectStoreOptions>(builder.Configuration.GetSection("Checkpoints:Azure"));
-    builder.Services.AddSingleton<IObjectStore, AzureBlobObjectStore>();
 }
 
 var app = builder.Build();

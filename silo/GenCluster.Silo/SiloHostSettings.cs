@@ -44,7 +44,7 @@ internal sealed record SiloHostSettings
 
     public required string? StorageDirectory { get; init; }
 
-    /// <summary>Where checkpoints go: <c>none</c>, <c>file</c> (<see cref="CheckpointDirectory"/>) or <c>azure</c> (the <c>Checkpoints</c> section).</summary>
+    /// <summary>Where checkpoints go: <c>none</c>, <c>file</c> (<see cref="CheckpointDirectory"/>) or <c>azure</c> (the shared <c>Azure</c> connection, <c>Checkpoints:Azure</c> for the container and transfers).</summary>
     public required string CheckpointProvider { get; init; }
 
     /// <summary>The folder of the <c>file</c> checkpoint store, shared by every silo of the cluster.</summary>
@@ -115,10 +115,6 @@ internal sealed record SiloHostSettings
         {
             errors.Add("Checkpoints:Directory: required for the file checkpoint store (--checkpoint-dir)");
         }
-        else if (checkpoints == "azure" && string.IsNullOrEmpty(configuration["Checkpoints:Azure:ConnectionString"]) && string.IsNullOrEmpty(configuration["Checkpoints:Azure:ServiceUri"]))
-        {
-            errors.Add("Checkpoints:Azure: the azure checkpoint store needs ConnectionString or ServiceUri (GENCLUSTER_Checkpoints__Azure__ConnectionString)");
-        }
 
         // --devices cpu:0,cpu:1 replaces the Silo:Devices list of appsettings.json.
         var deviceList = configuration["Silo:DeviceList"];
@@ -135,7 +131,7 @@ internal sealed record SiloHostSettings
             errors.Add($"Silo:Devices: [{string.Join(", ", devices)}] names a device twice");
         }
 
-        AzureBlobProviders.Validate(configuration, membership, storage, errors);
+        AzureBlobProviders.Validate(configuration, membership, storage, checkpoints, errors);
 
         if (errors.Count > 0)
         {

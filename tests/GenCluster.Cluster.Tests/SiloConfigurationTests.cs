@@ -27,4 +27,20 @@ public sealed class SiloConfigurationTests
         silo.ExitCode.Should().Be(2, silo.Output);
         silo.Output.Should().Contain("Storage:Provider: 's3' is not one of memory, file, azure");
     }
+
+    [Fact]
+    public void A_connection_given_in_the_checkpoint_section_is_refused_pointing_to_the_shared_one()
+    {
+        using var silo = SiloProcess.Start("split-connection", LoopbackPorts.Free(),
+        [
+            "--secret", "configuration-test-secret",
+            "--Checkpoints:Provider=azure",
+            "--Checkpoints:Azure:ConnectionString=UseDevelopmentStorage=true",
+        ]);
+
+        silo.WaitForExit(TimeSpan.FromSeconds(60)).Should().BeTrue(silo.Output);
+        silo.ExitCode.Should().Be(2, silo.Output);
+        silo.Output.Should().Contain("Checkpoints:Azure:ConnectionString: the blob providers share one connection; set Azure:ConnectionString instead")
+            .And.Contain("Azure:ConnectionString or Azure:ServiceUri: required");
+    }
 }

@@ -53,7 +53,7 @@ public abstract class CheckpointingProcessCluster : IAsyncLifetime
                 "--membership-file", _directory.File("membership.json"),
                 "--storage-dir", _directory.File("storage"),
                 "--Checkpoints:Provider=azure",
-                $"--Checkpoints:Azure:ConnectionString={_azurite.ConnectionString}",
+                $"--Azure:ConnectionString={_azurite.ConnectionString}",
                 $"--Checkpoints:Azure:ContainerName={container}",
                 "--devices", "cpu:0,cpu:1",
                 // Training keeps both cores busy: probes tolerate a slow answer, so only a dead silo is declared dead.
