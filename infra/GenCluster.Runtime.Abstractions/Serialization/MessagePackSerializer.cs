@@ -39,6 +39,20 @@ public static class MessagePackSerializer
         return buffer.TakeWritten();
     }
 
+    /// <summary>
+    /// Serializes <paramref name="value"/> keeping its large tensor arrays by reference (see
+    /// <see cref="SerializationBuffer.Rent(bool)"/>): they are sent from where they lie, so they must stay unchanged
+    /// while the bytes are in use. Results of methods marked <see cref="ResultByReferenceAttribute"/> use this.
+    /// </summary>
+    /// <exception cref="SerializerNotFoundException">No serializer is known for <typeparamref name="T"/>.</exception>
+    public static ReadOnlyMemory<byte> SerializeByReference<T>(T value)
+    {
+        using var buffer = SerializationBuffer.Rent(keepReferences: true);
+        var writer = new MessagePackWriter(buffer);
+        Serializer<T>.Instance.Serialize(ref writer, value);
+        return buffer.TakeWritten();
+    }
+
     /// <summary>Serializes <paramref name="value"/> into <paramref name="output"/> (e.g. a pipe or a frame body).</summary>
     /// <exception cref="SerializerNotFoundException">No serializer is known for <typeparamref name="T"/>.</exception>
     public static void Serialize<T>(IBufferWriter<byte> output, T value)
