@@ -6,19 +6,41 @@ namespace GenCluster.MessagePack;
 /// <summary>
 /// A byte array handed over with its ownership: a receiver that finds memory of this kind (for example a frame payload
 /// the transport assembled into its own array) may keep slices of it instead of copying them, because nobody else
-/// reuses the array.
+/// reuses the array — until the last user releases it (<see cref="Release"/>), when its creator may reuse it.
 /// </summary>
 public sealed class OwnedBytes : MemoryManager<byte>
 {
     private readonly byte[] _array;
+    private readonly int _length;
+    private Action<byte[]>? _release;
 
     /// <summary>Wraps <paramref name="array"/>, which its creator must not reuse.</summary>
     /// <param name="array">The bytes.</param>
     public OwnedBytes(byte[] array)
+        : this(array, array?.Length ?? 0, release: null)
+    {
+    }
+
+    /// <summary>
+    /// Wraps the first <paramref name="length"/> bytes of <paramref name="array"/>; <paramref name="release"/> gets the
+    /// array back when the bytes are released (<see cref="Release"/>), at most once.
+    /// </summary>
+    /// <param name="array">The bytes.</param>
+    /// <param name="length">How many of them are in use.</param>
+    /// <param name="release">Takes the array back for reuse; null: the array is never reused.</param>
+    public OwnedBytes(byte[] array, int length, Action<byte[]>? release)
     {
         ArgumentNullException.ThrowIfNull(array);
+        ArgumentOutOfRangeException.ThrowIfNegative(length);
+        ArgumentOutOfRangeException.ThrowIfGreaterThan(length, array.Length);
         _array = array;
+        _length = length;
+        _release = release;
     }
+
+    /// <inheritdoc />
+    /// <remarks>Overridden so that the memory is the bytes in use, not the whole array.</remarks>
+    public override Memory<byte> Memory => CreateMemory(_length);
 
     /// <summary>Whether <paramref name="bytes"/> is a single block of owned memory, which may then be kept without a copy.</summary>
     /// <param name="bytes">Decoded bytes, a slice of some input.</param>
@@ -36,8 +58,22 @@ public sealed class OwnedBytes : MemoryManager<byte>
         return true;
     }
 
+    /// <summary>
+    /// Gives the owned array behind <paramref name="memory"/> back to its creator for reuse (once; later calls and memory
+    /// of another kind do nothing). Call it only where nothing reads <paramref name="memory"/>, or anything decoded from it
+    /// without a copy, afterwards — for example right after a message's body was deserialized (deserializers copy).
+    /// </summary>
+    /// <param name="memory">Any memory, typically a received message's body.</param>
+    public static void Release(ReadOnlyMemory<byte> memory)
+    {
+        if (MemoryMarshal.TryGetMemoryManager<byte, OwnedBytes>(memory, out var owned))
+        {
+            Interlocked.Exchange(ref owned._release, null)?.Invoke(owned._array);
+        }
+    }
+
     /// <inheritdoc />
-    public override Span<byte> GetSpan() => _array;
+    public override Span<byte> GetSpan() => _array.AsSpan(0, _length);
 
     /// <inheritdoc />
     public override unsafe MemoryHandle Pin(int elementIndex = 0)
@@ -54,7 +90,7 @@ public sealed class OwnedBytes : MemoryManager<byte>
     /// <inheritdoc />
     protected override bool TryGetArray(out ArraySegment<byte> segment)
     {
-        segment = _array;
+        segment = new ArraySegment<byte>(_array, 0, _length);
         return true;
     }
 

@@ -68,6 +68,30 @@ public sealed class SegmentedMemory : MemoryManager<byte>
             ? segmented.Sequence.Slice(start, length)
             : new ReadOnlySequence<byte>(memory);
 
+    /// <summary>
+    /// A copy of <paramref name="memory"/> that shares nothing with it, made without joining the blocks: each tensor array
+    /// block becomes a hand-over copy (<see cref="ArrayBytes.HandOverCopy"/>) that the reader takes over instead of
+    /// copying it again, the other blocks plain copies. Memory of another kind is copied into one array.
+    /// </summary>
+    /// <param name="memory">Any memory, for example a call's encoded arguments.</param>
+    /// <returns>The copy.</returns>
+    public static ReadOnlyMemory<byte> HandOverCopy(ReadOnlyMemory<byte> memory)
+    {
+        if (!MemoryMarshal.TryGetMemoryManager<byte, SegmentedMemory>(memory, out var segmented, out int start, out int length)
+            || start != 0 || length != segmented.Length)
+        {
+            return memory.ToArray();
+        }
+
+        var copies = new ReadOnlyMemory<byte>[segmented._segments.Length];
+        for (int i = 0; i < copies.Length; i++)
+        {
+            copies[i] = ArrayBytes.HandOverCopy(segmented._segments[i]);
+        }
+
+        return new SegmentedMemory(copies).Memory;
+    }
+
     /// <inheritdoc />
     /// <remarks>Overridden because the base property asks <see cref="GetSpan"/> for the length, which would join the blocks.</remarks>
     public override Memory<byte> Memory => CreateMemory(Length);

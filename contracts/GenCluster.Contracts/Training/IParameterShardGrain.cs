@@ -17,7 +17,12 @@ public interface IParameterShardGrain : IGrainWithStringKey
     /// Adds one rank's gradients for one bucket and step; completes, for every rank, once all W have arrived and the
     /// bucket is updated, with the bucket's new parameters.
     /// </summary>
+    /// <remarks>
+    /// The answer is one array shared by the W replies, which the shard never changes afterwards, so it is sent by
+    /// reference (<see cref="ResultByReferenceAttribute"/>) instead of being copied once per rank.
+    /// </remarks>
     /// <exception cref="InvalidOperationException">Wrong experiment, step or bucket, a rank sent twice, or the step was aborted.</exception>
+    [ResultByReference]
     Task<float[]> PushGradients(GradientBucket bucket);
 
     /// <summary>The slice's current parameters.</summary>

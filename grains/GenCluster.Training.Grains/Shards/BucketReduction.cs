@@ -94,7 +94,8 @@ internal sealed class BucketReduction
             Step++;
             if (_adam is null)
             {
-                // The sum itself is the answer: the accumulator belongs to no rank any more, so no copy is needed.
+                // The sum itself is the answer: the accumulator belongs to no rank any more, so no copy is needed. It is
+                // never changed again, which lets the W replies be sent from it ([ResultByReference] on PushGradients).
                 sum.CopyTo(parameters);
                 completed.SetResult(sum);
             }
@@ -103,7 +104,7 @@ internal sealed class BucketReduction
                 TensorPrimitives.Divide(sum, _worldSize, sum);
                 _adam.Step(parameters, sum);
 
-                // A copy: the W replies are serialized after this turn, and the next step updates the slice in place.
+                // A copy: the W replies are sent from it after this turn, and the next step updates the slice in place.
                 completed.SetResult(parameters.ToArray());
             }
         }

@@ -219,7 +219,8 @@ internal static class GrainInterfaceEmitter
         else
         {
             source.Line($"var result = await {call}.ConfigureAwait(false);");
-            source.Line($"return {GrainCallResult}.FromValue({MessagePackSerializer}.SerializeToMemory<{method.ResultType}>(result));");
+            string serialize = method.ResultByReference ? "SerializeByReference" : "SerializeToMemory";
+            source.Line($"return {GrainCallResult}.FromValue({MessagePackSerializer}.{serialize}<{method.ResultType}>(result));");
         }
 
         source.Close();

@@ -184,6 +184,7 @@ internal static class GrainInterfaceParser
             resultType,
             KnownSymbols.HasAttribute(method, "AlwaysInterleaveAttribute"),
             oneWay,
+            KnownSymbols.HasAttribute(method, "ResultByReferenceAttribute"),
             isInherited,
             parameters.ToEquatableArray());
     }

@@ -14,6 +14,7 @@ namespace GenCluster.CodeGen.GrainInterfaces;
 /// <param name="ResultType">T of Task&lt;T&gt;, ValueTask&lt;T&gt;, IAsyncEnumerable&lt;T&gt;; null otherwise.</param>
 /// <param name="AlwaysInterleave">Marked [AlwaysInterleave].</param>
 /// <param name="OneWay">Marked [OneWay].</param>
+/// <param name="ResultByReference">Marked [ResultByReference]: large arrays of the result are sent without a copy.</param>
 /// <param name="IsInherited">Declared by a base grain interface: the proxy implements it, that interface's invoker dispatches it.</param>
 /// <param name="Parameters">Parameters in declaration order.</param>
 internal sealed record GrainMethodModel(
@@ -28,6 +29,7 @@ internal sealed record GrainMethodModel(
     string? ResultType,
     bool AlwaysInterleave,
     bool OneWay,
+    bool ResultByReference,
     bool IsInherited,
     EquatableArray<GrainParameterModel> Parameters)
 {

@@ -18,6 +18,16 @@ public sealed class OneWayAttribute : Attribute
 {
 }
 
+/// <summary>
+/// The method's large tensor arrays in its result are sent by reference, not copied when the method returns: the grain
+/// promises to leave an array it returned unchanged from then on (for example a freshly computed sum that it shares
+/// with every caller). Without it a result is copied as the method returns, so a grain may reuse what it returned.
+/// </summary>
+[AttributeUsage(AttributeTargets.Method)]
+public sealed class ResultByReferenceAttribute : Attribute
+{
+}
+
 /// <summary>Names a grain class's type explicitly (default: class name without "Grain", lower case).</summary>
 [AttributeUsage(AttributeTargets.Class)]
 public sealed class GrainTypeAttribute(string name) : Attribute

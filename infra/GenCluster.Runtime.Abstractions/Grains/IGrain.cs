@@ -7,8 +7,11 @@ namespace GenCluster.Runtime;
 /// <c>long[]</c> of 64 KiB or more) is not copied when the call is made; it is sent to the grain's silo straight from
 /// the caller's array. Do not change such an array until the call's task completes; afterwards it may be reused.
 /// A call that ended early (timed out or canceled) may still be sending it: do not reuse the array after such a call.
-/// Calls to a grain in the same silo copy the arguments once. Results are copied as before, so a grain may keep
-/// changing an array it returned.
+/// Calls to a grain in the same silo copy the arguments once, when the call is made, and the callee receives that
+/// copy itself (it is not copied again). Results are copied once as the method returns (a caller in the same silo
+/// receives that copy), so a grain may keep changing an array it returned — unless the method is marked
+/// <see cref="ResultByReferenceAttribute"/>: then the result's large arrays are sent from the grain's own arrays, which
+/// it must leave unchanged from then on.
 /// </remarks>
 public interface IGrain
 {

@@ -26,12 +26,28 @@ public static class MessagePackSerializer
 
     /// <summary>
     /// Serializes <paramref name="value"/> into memory the caller owns (see <see cref="SerializationBuffer.TakeWritten"/>):
-    /// no copy for large values. Call results and stream items use this.
+    /// no second copy for large values. A large tensor array is copied once into an array of its own
+    /// (<see cref="SerializationBuffer.RentHandingOver"/>), which a reader in this process takes over as the
+    /// deserialized array. Call results and stream items use this.
     /// </summary>
     /// <exception cref="SerializerNotFoundException">No serializer is known for <typeparamref name="T"/>.</exception>
     public static ReadOnlyMemory<byte> SerializeToMemory<T>(T value)
     {
-        using var buffer = SerializationBuffer.Rent();
+        using var buffer = SerializationBuffer.RentHandingOver();
+        var writer = new MessagePackWriter(buffer);
+        Serializer<T>.Instance.Serialize(ref writer, value);
+        return buffer.TakeWritten();
+    }
+
+    /// <summary>
+    /// Serializes <paramref name="value"/> keeping its large tensor arrays by reference (see
+    /// <see cref="SerializationBuffer.Rent(bool)"/>): they are sent from where they lie, so they must stay unchanged
+    /// while the bytes are in use. Results of methods marked <see cref="ResultByReferenceAttribute"/> use this.
+    /// </summary>
+    /// <exception cref="SerializerNotFoundException">No serializer is known for <typeparamref name="T"/>.</exception>
+    public static ReadOnlyMemory<byte> SerializeByReference<T>(T value)
+    {
+        using var buffer = SerializationBuffer.Rent(keepReferences: true);
         var writer = new MessagePackWriter(buffer);
         Serializer<T>.Instance.Serialize(ref writer, value);
         return buffer.TakeWritten();

@@ -11,7 +11,9 @@ namespace GenCluster.Runtime.Serialization;
 /// <remarks>
 /// Rented with <c>keepReferences</c> (a call's arguments), large blocks written by reference (a tensor's array) are
 /// not copied: <see cref="TakeWritten"/> then returns a <see cref="SegmentedMemory"/> that points into them, and the
-/// transport sends them from where they lie.
+/// transport sends them from where they lie. Rented with <see cref="RentHandingOver"/> (a call's result), such blocks
+/// are copied once into arrays of their own instead (<see cref="ArrayBytes.HandOverCopy"/>), which a reader in the same
+/// process takes over and a connection sends by reference.
 /// </remarks>
 public sealed class SerializationBuffer : IBufferReferenceWriter, IDisposable
 {
@@ -28,6 +30,7 @@ public sealed class SerializationBuffer : IBufferReferenceWriter, IDisposable
     private PooledBufferWriter _writer = new(InitialCapacity);
     private bool _rented;
     private bool _keepReferences;
+    private bool _handOver;
 
     private SerializationBuffer()
     {
@@ -56,6 +59,20 @@ public sealed class SerializationBuffer : IBufferReferenceWriter, IDisposable
         t_cached = null;
         buffer._rented = true;
         buffer._keepReferences = keepReferences;
+        buffer._handOver = false;
+        return buffer;
+    }
+
+    /// <summary>
+    /// An empty buffer that copies large blocks (a tensor's array) once into arrays of their own and keeps those by
+    /// reference (see <see cref="ArrayBytes.HandOverCopy"/>): the written bytes do not depend on the value afterwards,
+    /// and a reader in this process takes the arrays over instead of copying them again. Take them with
+    /// <see cref="TakeWritten"/>.
+    /// </summary>
+    public static SerializationBuffer RentHandingOver()
+    {
+        var buffer = Rent(keepReferences: true);
+        buffer._handOver = true;
         return buffer;
     }
 
@@ -100,7 +117,7 @@ public sealed class SerializationBuffer : IBufferReferenceWriter, IDisposable
             return;
         }
 
-        _references.Add((_writer.WrittenCount, bytes));
+        _references.Add((_writer.WrittenCount, _handOver ? ArrayBytes.HandOverCopy(bytes) : bytes));
     }
 
     /// <inheritdoc />
@@ -129,6 +146,7 @@ public sealed class SerializationBuffer : IBufferReferenceWriter, IDisposable
         }
 
         _rented = false;
+        _handOver = false;
         _references.Clear();
         if (_writer.Capacity > MaxRetainedCapacity)
         {

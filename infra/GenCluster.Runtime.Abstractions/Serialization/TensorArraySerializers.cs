@@ -59,6 +59,12 @@ internal abstract class TensorArraySerializer<T> : IMessagePackSerializer<T[]>
             throw new MessagePackDecodeException(MessagePackDecodeError.InvalidTensor, $"expected a one-dimensional tensor for {typeof(T).Name}[], found rank {tensor.Rank}", position);
         }
 
+        // An array handed over within this process (an in-silo call's argument, a local reply) is taken, not copied.
+        if (ArrayBytes.TryTake<T>(tensor.Data, out var handedOver) && handedOver.Length == tensor.ElementCount)
+        {
+            return handedOver;
+        }
+
         // Every element is overwritten, so a large tensor skips zeroing megabytes first.
         var result = GC.AllocateUninitializedArray<T>(checked((int)tensor.ElementCount));
         CopyTo(tensor, result);

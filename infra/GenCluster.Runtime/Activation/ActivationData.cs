@@ -1,3 +1,4 @@
+using GenCluster.MessagePack;
 using GenCluster.Runtime.GrainDirectory;
 using GenCluster.Runtime.Invocation;
 using GenCluster.Runtime.Messaging;
@@ -373,7 +374,18 @@ internal sealed partial class ActivationData : IGrainContext
         Message? reply;
         try
         {
-            var result = await request.Invoker.InvokeAsync(GrainInstance!, request.Message.MethodId, request.Message.Body, request.CancellationToken);
+            GrainCallResult result;
+            try
+            {
+                result = await request.Invoker.InvokeAsync(GrainInstance!, request.Message.MethodId, request.Message.Body, request.CancellationToken);
+            }
+            finally
+            {
+                // The arguments were deserialized (copied) before the method ran, and the request is done with: a body
+                // kept in a received frame's pooled array gives the array back.
+                OwnedBytes.Release(request.Message.Body);
+            }
+
             if (result.Stream is { } stream)
             {
                 var items = stream.GetAsyncEnumerator(request.CancellationToken);

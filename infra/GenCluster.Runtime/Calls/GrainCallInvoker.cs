@@ -29,7 +29,16 @@ internal sealed class GrainCallInvoker : IGrainCallInvoker
     public async Task<TResult> InvokeAsync<TResult>(GrainReference target, GrainMethod method, ReadOnlyMemory<byte> arguments, CancellationToken cancellationToken)
     {
         var reply = await CallAsync(target, method, arguments, cancellationToken).ConfigureAwait(false);
-        return Deserialize<TResult>(reply.Body);
+        try
+        {
+            return Deserialize<TResult>(reply.Body);
+        }
+        finally
+        {
+            // The result is a copy (or a hand-over array of its own): a body kept in a received frame's pooled array
+            // gives the array back.
+            OwnedBytes.Release(reply.Body);
+        }
     }
 
     /// <inheritdoc />

@@ -124,8 +124,9 @@ internal sealed partial class GrainRequestRouter : IRequestSender
         if (_local.IsLocal(target))
         {
             // The callee may still run after the caller gave up; it must not read a buffer the caller reuses — nor a
-            // tensor array the arguments reference (SegmentedMemory): one copy of the blocks, never joined first.
-            _catalog.ReceiveRequest(message with { Body = SegmentedMemory.AsSequence(message.Body).ToArray() }, _localReplies);
+            // tensor array the arguments reference (SegmentedMemory): one copy of the blocks, never joined first. A
+            // tensor array's copy is handed over: the callee's deserializer takes it instead of copying it again.
+            _catalog.ReceiveRequest(message with { Body = SegmentedMemory.HandOverCopy(message.Body) }, _localReplies);
             return;
         }
 

@@ -54,6 +54,7 @@ internal sealed partial class FrameConnection : IFrameConnection
     private readonly IDirectSendFeature? _direct;
     private readonly IDirectReceiveFeature? _directReceive;
     private byte[]? _assembly;
+    private int _assemblyLength;
     private int _assembled;
 
     public FrameConnection(
@@ -408,8 +409,8 @@ internal sealed partial class FrameConnection : IFrameConnection
                 if (directReceived)
                 {
                     // The transport filled the rest of the frame's array straight from the socket.
-                    _statistics.OnReceivedDirectly(_assembly!.Length - _assembled);
-                    _assembled = _assembly.Length;
+                    _statistics.OnReceivedDirectly(_assemblyLength - _assembled);
+                    _assembled = _assemblyLength;
                 }
 
                 try
@@ -475,16 +476,16 @@ internal sealed partial class FrameConnection : IFrameConnection
         {
             if (_assembly is { } assembly)
             {
-                int take = (int)Math.Min(buffer.Length, assembly.Length - _assembled);
+                int take = (int)Math.Min(buffer.Length, _assemblyLength - _assembled);
                 buffer.Slice(0, take).CopyTo(assembly.AsSpan(_assembled));
                 buffer = buffer.Slice(take);
                 _assembled += take;
-                if (_assembled < assembly.Length)
+                if (_assembled < _assemblyLength)
                 {
                     // Everything buffered is consumed: the rest may come straight from the socket into the array.
-                    if (buffer.IsEmpty && assembly.Length - _assembled >= DirectReceiveMinimum)
+                    if (buffer.IsEmpty && _assemblyLength - _assembled >= DirectReceiveMinimum)
                     {
-                        _directReceive?.TryReceiveDirect(assembly.AsMemory(_assembled));
+                        _directReceive?.TryReceiveDirect(assembly.AsMemory(_assembled, _assemblyLength - _assembled));
                     }
 
                     payload = default;
@@ -493,7 +494,10 @@ internal sealed partial class FrameConnection : IFrameConnection
 
                 _assembly = null;
                 _assembled = 0;
-                payload = new ReadOnlySequence<byte>(new OwnedBytes(assembly).Memory);
+
+                // The receiver gives the array back (OwnedBytes.Release) once nothing refers to the frame any more; one
+                // that never does leaves it to the GC.
+                payload = new ReadOnlySequence<byte>(new OwnedBytes(assembly, _assemblyLength, FrameBufferPool.Return).Memory);
                 _frames.CompleteAssembledFrame(payload);
                 return true;
             }
@@ -502,8 +506,9 @@ internal sealed partial class FrameConnection : IFrameConnection
             // do, so that the pipe's memory is released at once.
             if (_frames.TryReadLength(buffer, out int length) && length >= AssembleThreshold)
             {
-                // Every byte is overwritten, so the array need not be zeroed first.
-                _assembly = GC.AllocateUninitializedArray<byte>(length);
+                // A pooled array: fresh megabytes cost page faults and zeroing in the kernel on first touch.
+                _assembly = FrameBufferPool.Rent(length);
+                _assemblyLength = length;
                 _assembled = 0;
                 buffer = buffer.Slice(MessagePackFrame.HeaderSize);
                 continue;

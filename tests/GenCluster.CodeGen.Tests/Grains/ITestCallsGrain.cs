@@ -47,6 +47,13 @@ public interface ITestCallsGrain : IGrainWithStringKey
 
     Task<float[]> Scale(float[] values, float factor);
 
+    /// <summary>A large array that the grain never changes, sent by reference.</summary>
+    [ResultByReference]
+    Task<float[]> Shared();
+
+    /// <summary>The same array, copied as the method returns.</summary>
+    Task<float[]> SharedCopied();
+
     Task<Envelope<Measurement>?> Wrap(Measurement? measurement);
 
     Task<(int Sum, string Joined)> Summarize(Dictionary<string, int> counts);

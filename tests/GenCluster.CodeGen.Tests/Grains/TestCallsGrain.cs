@@ -86,6 +86,13 @@ public sealed class TestCallsGrain : Grain, ITestCallsGrain
 
     public Task<float[]> Scale(float[] values, float factor) => Task.FromResult(values.Select(v => v * factor).ToArray());
 
+    /// <summary>What <see cref="Shared"/> returns: 80 KB, above the size sent by reference.</summary>
+    public float[] SharedArray { get; } = Enumerable.Range(0, 20_000).Select(i => i * 0.5f).ToArray();
+
+    public Task<float[]> Shared() => Task.FromResult(SharedArray);
+
+    public Task<float[]> SharedCopied() => Task.FromResult(SharedArray);
+
     public Task<Envelope<Measurement>?> Wrap(Measurement? measurement) =>
         Task.FromResult(measurement is null ? null : new Envelope<Measurement> { Kind = "measurement", Payload = measurement });
 

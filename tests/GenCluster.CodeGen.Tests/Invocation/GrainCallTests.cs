@@ -145,6 +145,31 @@ public sealed class GrainCallTests
     }
 
     [Fact]
+    public async Task A_result_by_reference_is_sent_from_the_grains_array_and_other_results_are_copied()
+    {
+        (await _proxy.Shared()).Should().Equal(_grain.SharedArray);
+        var byReference = await InvokeRawAsync(_runtime.LastCall);
+        (await _proxy.SharedCopied()).Should().Equal(_grain.SharedArray);
+        var copied = await InvokeRawAsync(_runtime.LastCall);
+
+        System.Runtime.InteropServices.MemoryMarshal.TryGetMemoryManager<byte, SegmentedMemory>(byReference, out var segmented).Should().BeTrue();
+        segmented!.Segments.Any(s => Overlaps(s, _grain.SharedArray)).Should().BeTrue("[ResultByReference] keeps the grain's array");
+        System.Runtime.InteropServices.MemoryMarshal.TryGetMemoryManager<byte, SegmentedMemory>(copied, out var copy).Should().BeTrue();
+        copy!.Segments.Any(s => Overlaps(s, _grain.SharedArray)).Should().BeFalse("without it the result is a copy");
+        byReference.ToArray().Should().Equal(copied.ToArray(), "both encode the same bytes");
+    }
+
+    // The invoker's serialized result, as the runtime would put it in the reply.
+    private async Task<ReadOnlyMemory<byte>> InvokeRawAsync(RecordedCall call)
+    {
+        var info = GrainCodeRegistry.FindInterface(typeof(ITestCallsGrain))!;
+        return (await info.Invoker.InvokeAsync(_grain, call.Method.MethodId, call.Arguments, CancellationToken.None)).Value;
+    }
+
+    private static bool Overlaps(ReadOnlyMemory<byte> block, float[] array) =>
+        block.Span.Overlaps(System.Runtime.InteropServices.MemoryMarshal.AsBytes(array.AsSpan()));
+
+    [Fact]
     public async Task Overloads_aliases_tensors_generics_and_tuples_dispatch_correctly()
     {
         (await _proxy.Overloaded(1)).Should().Be("int 1");

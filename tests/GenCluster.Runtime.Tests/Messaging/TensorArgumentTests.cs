@@ -52,15 +52,55 @@ public sealed class TensorArgumentTests
     }
 
     [Fact]
-    public void Results_never_keep_references_so_a_grain_may_change_an_array_it_returned()
+    public void A_result_is_copied_when_returned_so_a_grain_may_change_an_array_it_returned()
     {
         var array = (float[])Tensor.Clone();
         var result = MessagePackSerializer.SerializeToMemory(array);
         array[0] = -1f;
 
-        MemoryMarshal.TryGetMemoryManager<byte, SegmentedMemory>(result, out _).Should().BeFalse();
         MessagePackSerializer.Deserialize<float[]>(result)[0].Should().Be(0f);
     }
+
+    [Fact]
+    public void A_large_result_is_copied_once_and_the_first_reader_takes_the_copy_over()
+    {
+        var array = (float[])Tensor.Clone();
+        var result = MessagePackSerializer.SerializeToMemory(array);
+
+        var first = MessagePackSerializer.Deserialize<float[]>(result);
+        var second = MessagePackSerializer.Deserialize<float[]>(result);
+
+        MemoryMarshal.TryGetMemoryManager<byte, SegmentedMemory>(result, out var segmented).Should().BeTrue("the copy travels as a block of its own");
+        segmented!.Segments.Any(s => Overlaps(s, first)).Should().BeTrue("the reader took the copy instead of copying it again");
+        first.Should().NotBeSameAs(array).And.Equal(Tensor);
+        second.Should().NotBeSameAs(first, "a hand-over copy is taken at most once; later readers copy").And.Equal(Tensor);
+        MessageCodec.Encode(new Message { Id = 1, Kind = MessageKind.Response, Body = result })
+            .Should().Equal(MessageCodec.Encode(new Message { Id = 1, Kind = MessageKind.Response, Body = result.ToArray() }), "a remote reply sends the same bytes");
+    }
+
+    [Fact]
+    public void An_in_silo_hand_over_copy_does_not_see_later_changes_of_the_callers_array_and_is_taken_once()
+    {
+        var array = (float[])Tensor.Clone();
+        using var buffer = SerializationBuffer.Rent(keepReferences: true);
+        var writer = new MessagePackWriter(buffer);
+        writer.WriteArrayHeader(2);
+        Serializer<float[]>.Instance.Serialize(ref writer, array);
+        writer.WriteString("after");
+        var arguments = buffer.TakeWritten();
+
+        var delivered = SegmentedMemory.HandOverCopy(arguments);
+        array[1] = -1f; // the caller gave up and reuses its array: the callee must not see it
+
+        var (received, after) = MessagePackSerializer.Deserialize<(float[], string)>(delivered);
+        var again = MessagePackSerializer.Deserialize<(float[], string)>(delivered).Item1;
+        received.Should().NotBeSameAs(array).And.Equal(Tensor);
+        after.Should().Be("after");
+        again.Should().NotBeSameAs(received).And.Equal(Tensor);
+        MessagePackSerializer.Deserialize<(float[], string)>(arguments).Item1[1].Should().Be(-1f, "the caller's arguments still reference its array");
+    }
+
+    private static bool Overlaps(ReadOnlyMemory<byte> block, float[] array) => block.Span.Overlaps(MemoryMarshal.AsBytes(array.AsSpan()));
 
     private static ReadOnlyMemory<byte> WriteArguments(bool keepReferences)
     {
