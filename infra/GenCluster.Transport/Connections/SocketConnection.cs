@@ -11,14 +11,27 @@ namespace GenCluster.Transport;
 /// opens, and connections Kestrel accepts through <see cref="SocketListenerFactory"/>. A receive loop copies socket
 /// bytes into one pipe, a send loop drains the other pipe into the socket (everything flushed since its last write
 /// goes out in one go). Large blocks can also skip the pipe (<see cref="IDirectSendFeature"/>): the send loop sends
-/// them from where they lie, in order with the pipe's bytes; and the rest of a large frame can skip the receive pipe
-/// (<see cref="IDirectReceiveFeature"/>).
+/// them from where they lie, in order with the pipe's bytes; the rest of a large frame can skip the receive pipe
+/// (<see cref="IDirectReceiveFeature"/>); and a sender may carry its flushed bytes to the socket itself while the
+/// send loop is idle (<see cref="IInlineSendFeature"/>).
 /// </summary>
-internal sealed class SocketConnection : ConnectionContext, IDirectSendFeature, IDirectReceiveFeature
+internal sealed class SocketConnection : ConnectionContext, IDirectSendFeature, IDirectReceiveFeature, IInlineSendFeature
 {
     // Set only while the receive loop's flush runs the pipe's reader inline on this thread (IDirectReceiveFeature).
     [ThreadStatic]
     private static SocketConnection? t_flushingInline;
+
+    // While a receive loop's flush runs the frame reader inline, the send passes its handlers ask for (replies, say)
+    // are gathered here and run when the flush returns: one socket write per connection for a whole read's frames.
+    [ThreadStatic]
+    private static List<(Action<object?> Action, object? State)>? t_gatheredSends;
+
+    [ThreadStatic]
+    private static bool t_gathering;
+
+    // Set while a send loop's pass runs on a sender's thread (IInlineSendFeature), not on the thread pool.
+    [ThreadStatic]
+    private static bool t_inSendPass;
 
     // Bytes asked of the receive pipe per socket read. A read that fills its buffer means more is waiting (a large
     // frame), so the next read asks for twice as much, up to the maximum: a 64 MiB tensor then takes a few dozen
@@ -29,6 +42,7 @@ internal sealed class SocketConnection : ConnectionContext, IDirectSendFeature, 
     private readonly Socket _socket;
     private readonly Pipe _received;
     private readonly Pipe _toSend;
+    private readonly SendLoopScheduler _sendScheduler = new();
     private readonly CancellationTokenSource _closedTokenSource = new();
     private readonly object _abortLock = new();
     private readonly TimeSpan _drainTimeout;
@@ -67,7 +81,7 @@ internal sealed class SocketConnection : ConnectionContext, IDirectSendFeature, 
         _toSend = new Pipe(new PipeOptions(
             pauseWriterThreshold: options.MaxPendingSendBytes,
             resumeWriterThreshold: options.MaxPendingSendBytes / 2,
-            readerScheduler: scheduler,
+            readerScheduler: _sendScheduler,
             writerScheduler: scheduler,
             minimumSegmentSize: 16 * 1024,
             useSynchronizationContext: false));
@@ -77,6 +91,7 @@ internal sealed class SocketConnection : ConnectionContext, IDirectSendFeature, 
         RemoteEndPoint = socket.RemoteEndPoint;
         Features.Set<IDirectSendFeature>(this);
         Features.Set<IDirectReceiveFeature>(this);
+        Features.Set<IInlineSendFeature>(this);
     }
 
     /// <inheritdoc />
@@ -174,6 +189,8 @@ internal sealed class SocketConnection : ConnectionContext, IDirectSendFeature, 
 
                 output.Advance(received);
                 t_flushingInline = this;
+                bool gathering = !t_gathering;
+                t_gathering = true;
                 ValueTask<FlushResult> pending;
                 try
                 {
@@ -182,6 +199,11 @@ internal sealed class SocketConnection : ConnectionContext, IDirectSendFeature, 
                 finally
                 {
                     t_flushingInline = null;
+                    if (gathering)
+                    {
+                        t_gathering = false;
+                        RunGatheredSends();
+                    }
                 }
 
                 var flush = await pending.ConfigureAwait(false);
@@ -229,15 +251,81 @@ internal sealed class SocketConnection : ConnectionContext, IDirectSendFeature, 
         return sent.Task;
     }
 
+    /// <inheritdoc />
+    public void DeferSendLoop() => _sendScheduler.Defer();
+
+    /// <inheritdoc />
+    public bool RunDeferredSend(bool onThisThread)
+    {
+        if (!_sendScheduler.TryTakeDeferred(out var action, out var state))
+        {
+            return false;
+        }
+
+        if (!onThisThread)
+        {
+            ThreadPool.UnsafeQueueUserWorkItem(action, state, preferLocal: false);
+            return false;
+        }
+
+        if (t_gathering)
+        {
+            (t_gatheredSends ??= []).Add((action, state));
+        }
+        else
+        {
+            RunSendPass(action, state);
+        }
+
+        return true;
+    }
+
+    private static void RunGatheredSends()
+    {
+        if (t_gatheredSends is not { Count: > 0 } gathered)
+        {
+            return;
+        }
+
+        // A pass may gather nothing new (no receive loop runs inside it), but index anyway: the list is this thread's.
+        for (int i = 0; i < gathered.Count; i++)
+        {
+            var (action, state) = gathered[i];
+            gathered[i] = default;
+            RunSendPass(action, state);
+        }
+
+        gathered.Clear();
+    }
+
+    // Runs the send loop's continuation on this thread. The loop only ever runs its own code here (socket writes), so
+    // one flag tells it where it is: it returns the thread once the flushed bytes are out (see SendLoopAsync).
+    private static void RunSendPass(Action<object?> action, object? state)
+    {
+        bool outer = !t_inSendPass;
+        t_inSendPass = true;
+        try
+        {
+            action(state);
+        }
+        finally
+        {
+            if (outer)
+            {
+                t_inSendPass = false;
+            }
+        }
+    }
+
     private async Task SendLoopAsync()
     {
         var input = _toSend.Reader;
         Exception? error = null;
         try
         {
+            var result = await input.ReadAsync().ConfigureAwait(false);
             while (true)
             {
-                var result = await input.ReadAsync().ConfigureAwait(false);
                 if (result.IsCanceled && IsAborted)
                 {
                     break;
@@ -254,6 +342,19 @@ internal sealed class SocketConnection : ConnectionContext, IDirectSendFeature, 
                 if (result.IsCompleted)
                 {
                     break;
+                }
+
+                var next = input.ReadAsync();
+                if (t_inSendPass && next.IsCompleted)
+                {
+                    // A pass on a sender's thread sends what was flushed when it started and gives the thread back;
+                    // whatever others flushed meanwhile goes out from the thread pool, batched.
+                    result = next.Result;
+                    await new ThreadPoolHop();
+                }
+                else
+                {
+                    result = await next.ConfigureAwait(false);
                 }
             }
         }
