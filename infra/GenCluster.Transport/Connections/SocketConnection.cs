@@ -24,7 +24,7 @@ internal sealed class SocketConnection : ConnectionContext, IDirectSendFeature, 
     // While a receive loop's flush runs the frame reader inline, the send passes its handlers ask for (replies, say)
     // are gathered here and run when the flush returns: one socket write per connection for a whole read's frames.
     [ThreadStatic]
-    private static List<(Action<object?> Action, object? State)>? t_gatheredSends;
+    private static List<(SocketConnection Connection, Action<object?> Action, object? State)>? t_gatheredSends;
 
     [ThreadStatic]
     private static bool t_gathering;
@@ -259,6 +259,13 @@ internal sealed class SocketConnection : ConnectionContext, IDirectSendFeature, 
     {
         if (!_sendScheduler.TryTakeDeferred(out var action, out var state))
         {
+            // A sender about to wait for room while this connection's pass is gathered: the pass must not wait for
+            // the end of the receive batch (which may be this very sender's handler), so it starts now, elsewhere.
+            if (!onThisThread && t_gathering && TakeGathered(this) is { } gathered)
+            {
+                ThreadPool.UnsafeQueueUserWorkItem(gathered.Action, gathered.State, preferLocal: false);
+            }
+
             return false;
         }
 
@@ -270,7 +277,7 @@ internal sealed class SocketConnection : ConnectionContext, IDirectSendFeature, 
 
         if (t_gathering)
         {
-            (t_gatheredSends ??= []).Add((action, state));
+            (t_gatheredSends ??= []).Add((this, action, state));
         }
         else
         {
@@ -280,6 +287,20 @@ internal sealed class SocketConnection : ConnectionContext, IDirectSendFeature, 
         return true;
     }
 
+    private static (Action<object?> Action, object? State)? TakeGathered(SocketConnection connection)
+    {
+        var gathered = t_gatheredSends;
+        int index = gathered?.FindIndex(g => ReferenceEquals(g.Connection, connection)) ?? -1;
+        if (index < 0)
+        {
+            return null;
+        }
+
+        var (_, action, state) = gathered![index];
+        gathered.RemoveAt(index);
+        return (action, state);
+    }
+
     private static void RunGatheredSends()
     {
         if (t_gatheredSends is not { Count: > 0 } gathered)
@@ -287,10 +308,10 @@ internal sealed class SocketConnection : ConnectionContext, IDirectSendFeature, 
             return;
         }
 
-        // A pass may gather nothing new (no receive loop runs inside it), but index anyway: the list is this thread's.
+        // No receive loop runs inside a pass, so the list does not grow meanwhile; index anyway, it is this thread's.
         for (int i = 0; i < gathered.Count; i++)
         {
-            var (action, state) = gathered[i];
+            var (_, action, state) = gathered[i];
             gathered[i] = default;
             RunSendPass(action, state);
         }
