@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using GenCluster.Transport;
 
 namespace GenCluster.Runtime.Activation;
 
@@ -17,15 +18,17 @@ namespace GenCluster.Runtime.Activation;
 /// Inside <see cref="AllowInlineTurns"/> (a connection's frame handler, holding no locks), a task for an idle
 /// activation runs at once on the current thread instead of waking a pool thread: a request's turn until its first
 /// await, or a caller's continuation when its reply arrives. It is still one task at a time (the activation is
-/// marked busy meanwhile), but it holds up the connection's other frames. So a task that runs longer than the
-/// inline budget makes the activation queue its tasks for a while: 1 s after the first overrun, doubling with each
-/// further one up to 64 s. A grain method that always computes long synchronously then holds up its connection
-/// once per window at most, and one preempted by the OS on a busy machine loses inlining only briefly.
+/// marked busy meanwhile), but it holds up the connection's other frames. So when three tasks in a row run longer
+/// than the inline budget, the activation queues its tasks for a while: 1 s the first time, doubling each further
+/// time up to 64 s. A grain method that always computes long before its first await then holds up its connection
+/// three times per window at most; a single slow run (a GC pause, the OS preempting the thread on a busy machine)
+/// costs nothing. A grain that mixes long and short synchronous work is not caught by this rule.
 /// </para>
 /// </remarks>
 internal sealed class ActivationTaskScheduler : TaskScheduler, IThreadPoolWorkItem
 {
     private const int MaxTasksPerDispatch = 64;
+    private const int OverrunsBeforePenalty = 3;
     private static readonly long FirstPenaltyTicks = Stopwatch.Frequency;
     private static readonly long MaxPenaltyTicks = 64 * Stopwatch.Frequency;
 
@@ -53,6 +56,7 @@ internal sealed class ActivationTaskScheduler : TaskScheduler, IThreadPoolWorkIt
     // Set by an inline task that overran the budget (only one runs at a time): until when tasks are queued instead.
     private long _refusedUntil;
     private long _penaltyTicks;
+    private int _overruns;
 
     /// <summary>Creates the scheduler of one activation.</summary>
     /// <param name="inlineBudget">How long a task run inline may take (see the remarks); zero never runs a task inline.</param>
@@ -86,6 +90,9 @@ internal sealed class ActivationTaskScheduler : TaskScheduler, IThreadPoolWorkIt
     {
         var previous = t_running;
         t_running = this;
+
+        // The frames the batch's tasks send leave together when it ends (one socket write per connection).
+        using var sends = SendBatch.Begin();
         try
         {
             for (int i = 0; i < MaxTasksPerDispatch; i++)
@@ -198,8 +205,14 @@ internal sealed class ActivationTaskScheduler : TaskScheduler, IThreadPoolWorkIt
         {
             t_running = null;
             long finished = Stopwatch.GetTimestamp();
-            if (finished - started > _inlineBudgetTicks)
+            if (finished - started <= _inlineBudgetTicks)
             {
+                _overruns = 0;
+            }
+            else if (++_overruns == OverrunsBeforePenalty)
+            {
+                // Several in a row: the work itself is long, not one unlucky run (a GC pause, the OS preempting us).
+                _overruns = 0;
                 _penaltyTicks = _penaltyTicks == 0 ? FirstPenaltyTicks : Math.Min(_penaltyTicks * 2, MaxPenaltyTicks);
                 Volatile.Write(ref _refusedUntil, finished + _penaltyTicks);
             }

@@ -21,14 +21,6 @@ internal sealed class SocketConnection : ConnectionContext, IDirectSendFeature, 
     [ThreadStatic]
     private static SocketConnection? t_flushingInline;
 
-    // While a receive loop's flush runs the frame reader inline, the send passes its handlers ask for (replies, say)
-    // are gathered here and run when the flush returns: one socket write per connection for a whole read's frames.
-    [ThreadStatic]
-    private static List<(SocketConnection Connection, Action<object?> Action, object? State)>? t_gatheredSends;
-
-    [ThreadStatic]
-    private static bool t_gathering;
-
     // Set while a send loop's pass runs on a sender's thread (IInlineSendFeature), not on the thread pool.
     [ThreadStatic]
     private static bool t_inSendPass;
@@ -188,21 +180,19 @@ internal sealed class SocketConnection : ConnectionContext, IDirectSendFeature, 
                 size = received == memory.Length ? Math.Min(size * 2, MaxReceiveBufferSize) : ReceiveBufferSize;
 
                 output.Advance(received);
+                // The frame reader runs inline in this flush; what its handlers send (replies, say) goes out when it
+                // is done with the read: one socket write per connection for all of the read's frames.
                 t_flushingInline = this;
-                bool gathering = !t_gathering;
-                t_gathering = true;
                 ValueTask<FlushResult> pending;
-                try
+                using (SendBatch.Begin())
                 {
-                    pending = output.FlushAsync();
-                }
-                finally
-                {
-                    t_flushingInline = null;
-                    if (gathering)
+                    try
                     {
-                        t_gathering = false;
-                        RunGatheredSends();
+                        pending = output.FlushAsync();
+                    }
+                    finally
+                    {
+                        t_flushingInline = null;
                     }
                 }
 
@@ -261,7 +251,7 @@ internal sealed class SocketConnection : ConnectionContext, IDirectSendFeature, 
         {
             // A sender about to wait for room while this connection's pass is gathered: the pass must not wait for
             // the end of the receive batch (which may be this very sender's handler), so it starts now, elsewhere.
-            if (!onThisThread && t_gathering && TakeGathered(this) is { } gathered)
+            if (!onThisThread && SendBatch.IsGathering && SendBatch.Take(this) is { } gathered)
             {
                 ThreadPool.UnsafeQueueUserWorkItem(gathered.Action, gathered.State, preferLocal: false);
             }
@@ -275,9 +265,9 @@ internal sealed class SocketConnection : ConnectionContext, IDirectSendFeature, 
             return false;
         }
 
-        if (t_gathering)
+        if (SendBatch.IsGathering)
         {
-            (t_gatheredSends ??= []).Add((this, action, state));
+            SendBatch.Add(this, action, state);
         }
         else
         {
@@ -287,41 +277,9 @@ internal sealed class SocketConnection : ConnectionContext, IDirectSendFeature, 
         return true;
     }
 
-    private static (Action<object?> Action, object? State)? TakeGathered(SocketConnection connection)
-    {
-        var gathered = t_gatheredSends;
-        int index = gathered?.FindIndex(g => ReferenceEquals(g.Connection, connection)) ?? -1;
-        if (index < 0)
-        {
-            return null;
-        }
-
-        var (_, action, state) = gathered![index];
-        gathered.RemoveAt(index);
-        return (action, state);
-    }
-
-    private static void RunGatheredSends()
-    {
-        if (t_gatheredSends is not { Count: > 0 } gathered)
-        {
-            return;
-        }
-
-        // No receive loop runs inside a pass, so the list does not grow meanwhile; index anyway, it is this thread's.
-        for (int i = 0; i < gathered.Count; i++)
-        {
-            var (_, action, state) = gathered[i];
-            gathered[i] = default;
-            RunSendPass(action, state);
-        }
-
-        gathered.Clear();
-    }
-
     // Runs the send loop's continuation on this thread. The loop only ever runs its own code here (socket writes), so
     // one flag tells it where it is: it returns the thread once the flushed bytes are out (see SendLoopAsync).
-    private static void RunSendPass(Action<object?> action, object? state)
+    internal static void RunSendPass(Action<object?> action, object? state)
     {
         bool outer = !t_inSendPass;
         t_inSendPass = true;
