@@ -48,12 +48,15 @@ for i in 0 1; do
     done
     grep -q '"ready":true' "$work/silo-$i.log" || { echo "silo-$i was not ready within 120 s:" >&2; cat "$work/silo-$i.log" >&2; exit 3; }
 done
-# Both silos must see each other active before auto placement asks for their devices.
-health="$(sed -n 's/.*"health":"\([^"]*\)".*/\1/p' "$work/silo-0.log")"
-for _ in $(seq 1 120); do
-    active="$(/usr/bin/python3 -c 'import json,sys,urllib.request; print(json.load(urllib.request.urlopen(sys.argv[1], timeout=5))["activeSilos"])' "$health" 2>/dev/null || echo 0)"
-    [[ "$active" -ge 2 ]] && break
-    sleep 0.5
+# Each silo must see both active before auto placement asks for their devices: the devices grain answers from the
+# membership snapshot of whichever silo it lives on, and a silo's snapshot lags the table by up to a refresh.
+for i in 0 1; do
+    health="$(sed -n 's/.*"health":"\([^"]*\)".*/\1/p' "$work/silo-$i.log")"
+    for _ in $(seq 1 120); do
+        active="$(/usr/bin/python3 -c 'import json,sys,urllib.request; print(json.load(urllib.request.urlopen(sys.argv[1], timeout=5))["activeSilos"])' "$health" 2>/dev/null || echo 0)"
+        [[ "$active" -ge 2 ]] && break
+        sleep 0.5
+    done
 done
 
 # Defaults for what the caller did not pass (an option may be given once).
