@@ -15,8 +15,10 @@ namespace GenCluster.Transport;
 /// (<see cref="TransportOptions.MaxPendingSendBytes"/>) makes the flush wait when the socket cannot keep up.
 /// </summary>
 /// <remarks>
-/// Flushing a pipe is cheap (it only wakes the transport's send loop), and everything flushed while that loop is busy
-/// goes out in its next socket write, so concurrent senders are batched without any timer.
+/// Over a <see cref="SocketConnection"/> whose send loop is idle, the sender writes its frame to the socket itself once
+/// it has released the send lock (<see cref="IInlineSendFeature"/>), or at the end of its thread's
+/// <see cref="SendBatch"/>; everything flushed while the loop is busy goes out in its next socket write, so concurrent
+/// senders are still batched without any timer.
 /// </remarks>
 internal sealed partial class FrameConnection : IFrameConnection
 {

@@ -249,8 +249,8 @@ internal sealed class SocketConnection : ConnectionContext, IDirectSendFeature, 
     {
         if (!_sendScheduler.TryTakeDeferred(out var action, out var state))
         {
-            // A sender about to wait for room while this connection's pass is gathered: the pass must not wait for
-            // the end of the receive batch (which may be this very sender's handler), so it starts now, elsewhere.
+            // A sender about to wait for room while its own thread's batch holds this connection's pass: the pass
+            // must not wait for the end of a batch the waiting sender belongs to, so it starts now, elsewhere.
             if (!onThisThread && SendBatch.IsGathering && SendBatch.Take(this) is { } gathered)
             {
                 ThreadPool.UnsafeQueueUserWorkItem(gathered.Action, gathered.State, preferLocal: false);
