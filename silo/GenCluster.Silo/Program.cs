@@ -20,6 +20,15 @@ using Microsoft.Extensions.Logging;
 //                 [--health-port P] [--grain-assembly A.dll] [--devices cpu:0,cpu:1] [--Training:DatasetDirectory=D]
 //                 [--checkpoint-dir D | --Checkpoints:Provider=azure] [--Membership:Provider=azure] [--Storage:Provider=azure]
 //                 (azure: one connection for all, GENCLUSTER_Azure__ConnectionString or --Azure:ServiceUri=...; see docs/STORAGE.md)
+// Socket completions run on the socket engine's threads instead of being handed to the thread pool: one thread
+// wake-up less per message. Safe because no receive loop blocks (frame handlers decode and hand off; grain turns run
+// there only within GrainCollectionOptions.InlineTurnBudget). .NET reads the variable once, when the first socket is
+// used, so it must be set before anything else; an operator's own setting (e.g. 0) wins. See docs/PERFORMANCE.md.
+if (Environment.GetEnvironmentVariable("DOTNET_SYSTEM_NET_SOCKETS_INLINE_COMPLETIONS") is null)
+{
+    Environment.SetEnvironmentVariable("DOTNET_SYSTEM_NET_SOCKETS_INLINE_COMPLETIONS", "1");
+}
+
 var development = args.Contains("--dev");
 var builder = WebApplication.CreateBuilder(new WebApplicationOptions { Args = args.Where(a => a != "--dev").ToArray(), ContentRootPath = AppContext.BaseDirectory });
 builder.Configuration.AddEnvironmentVariables("GENCLUSTER_");

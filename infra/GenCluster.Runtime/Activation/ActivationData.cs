@@ -20,7 +20,7 @@ internal sealed partial class ActivationData : IGrainContext
     private readonly Dictionary<RequestKey, IncomingRequest> _requests = [];
     private readonly List<GrainTimer> _timers = [];
     private readonly TaskCompletionSource _deactivated = new(TaskCreationOptions.RunContinuationsAsynchronously);
-    private readonly ActivationTaskScheduler _scheduler = new();
+    private readonly ActivationTaskScheduler _scheduler;
     private readonly ActivationRuntime _runtime;
     private ActivationState _state = ActivationState.Activating;
     private DeactivationReason _deactivationReason;
@@ -37,6 +37,7 @@ internal sealed partial class ActivationData : IGrainContext
         Address = address;
         ClassInfo = classInfo;
         _runtime = runtime;
+        _scheduler = new ActivationTaskScheduler(runtime.Options.InlineTurnBudget);
         _lastActivity = runtime.TimeProvider.GetUtcNow();
     }
 
@@ -682,18 +683,25 @@ internal sealed partial class ActivationData : IGrainContext
     private Task RunOnSchedulerAsync(Func<Task> work) => StartOnScheduler(static state => ((Func<Task>)state!)(), work).Unwrap();
 
     // A clean execution context, so the async-locals of whoever queued the work (another grain's request context,
-    // say) do not leak into this grain.
+    // say) do not leak into this grain. The task captures no context; it is started outside the suppression because
+    // a frame handler's thread may run it at once (ActivationTaskScheduler.AllowInlineTurns).
     private Task<Task> StartOnScheduler(Func<object?, Task> work, object? state)
     {
+        Task<Task> task;
         if (ExecutionContext.IsFlowSuppressed())
         {
-            return Task.Factory.StartNew(work, state, CancellationToken.None, TaskCreationOptions.DenyChildAttach, _scheduler);
+            task = new Task<Task>(work, state, CancellationToken.None, TaskCreationOptions.DenyChildAttach);
+        }
+        else
+        {
+            using (ExecutionContext.SuppressFlow())
+            {
+                task = new Task<Task>(work, state, CancellationToken.None, TaskCreationOptions.DenyChildAttach);
+            }
         }
 
-        using (ExecutionContext.SuppressFlow())
-        {
-            return Task.Factory.StartNew(work, state, CancellationToken.None, TaskCreationOptions.DenyChildAttach, _scheduler);
-        }
+        task.Start(_scheduler);
+        return task;
     }
 
     private CancellationTokenSource CreateTimeout(TimeSpan timeout) => new(timeout, _runtime.TimeProvider);

@@ -1,5 +1,6 @@
 using System.Buffers;
 using System.Collections.Concurrent;
+using GenCluster.Runtime.Activation;
 using GenCluster.Runtime.Calls;
 using GenCluster.Runtime.Hosting;
 using GenCluster.Transport;
@@ -120,7 +121,12 @@ internal sealed partial class SiloConnections : IFrameHandler, IAsyncDisposable
         switch (message.Kind)
         {
             case MessageKind.Response or MessageKind.Error or MessageKind.StreamItem or MessageKind.StreamEnd or MessageKind.Pong:
-                _requests.TryDeliver(message);
+                // A grain waiting for this reply continues here, up to its next await, if its activation is idle.
+                using (ActivationTaskScheduler.AllowInlineTurns())
+                {
+                    _requests.TryDeliver(message);
+                }
+
                 break;
             default:
                 // Requests travel on the connection their sender opened, never on ours.

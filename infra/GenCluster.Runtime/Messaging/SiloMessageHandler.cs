@@ -90,7 +90,12 @@ internal sealed partial class SiloMessageHandler : IFrameHandler
                 _ = InvokeSystemTargetAsync(message, replyTo);
                 break;
             case MessageKind.Request or MessageKind.OneWayRequest:
-                _catalog.ReceiveRequest(message, replyTo);
+                // Runs the turn here, up to its first await, if the activation is idle: no thread wake-up per request.
+                using (ActivationTaskScheduler.AllowInlineTurns())
+                {
+                    _catalog.ReceiveRequest(message, replyTo);
+                }
+
                 break;
             case MessageKind.Cancel:
                 _catalog.ReceiveCancel(message);

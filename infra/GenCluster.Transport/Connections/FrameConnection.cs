@@ -15,8 +15,10 @@ namespace GenCluster.Transport;
 /// (<see cref="TransportOptions.MaxPendingSendBytes"/>) makes the flush wait when the socket cannot keep up.
 /// </summary>
 /// <remarks>
-/// Flushing a pipe is cheap (it only wakes the transport's send loop), and everything flushed while that loop is busy
-/// goes out in its next socket write, so concurrent senders are batched without any timer.
+/// Over a <see cref="SocketConnection"/> whose send loop is idle, the sender writes its frame to the socket itself once
+/// it has released the send lock (<see cref="IInlineSendFeature"/>), or at the end of its thread's
+/// <see cref="SendBatch"/>; everything flushed while the loop is busy goes out in its next socket write, so concurrent
+/// senders are still batched without any timer.
 /// </remarks>
 internal sealed partial class FrameConnection : IFrameConnection
 {
@@ -53,6 +55,7 @@ internal sealed partial class FrameConnection : IFrameConnection
     private Task _processing = Task.CompletedTask;
     private readonly IDirectSendFeature? _direct;
     private readonly IDirectReceiveFeature? _directReceive;
+    private readonly IInlineSendFeature? _inlineSend;
     private byte[]? _assembly;
     private int _assemblyLength;
     private int _assembled;
@@ -83,6 +86,7 @@ internal sealed partial class FrameConnection : IFrameConnection
         // Only over the socket's own pipes: a wrapping layer could still hold bytes that must go (or come) first.
         _direct = context.Features.Get<IDirectSendFeature>() is { } send && send.Serves(context.Transport) ? send : null;
         _directReceive = context.Features.Get<IDirectReceiveFeature>() is { } receive && receive.Serves(context.Transport) ? receive : null;
+        _inlineSend = context.Features.Get<IInlineSendFeature>() is { } inline && inline.Serves(context.Transport) ? inline : null;
     }
 
     private enum CloseState
@@ -320,26 +324,37 @@ internal sealed partial class FrameConnection : IFrameConnection
         }
     }
 
+    // With an idle send loop the bytes go to the socket on this thread, after the send lock is released (so other
+    // senders can fill the pipe meanwhile, for the loop's next write): no thread wake-up per message.
     private ValueTask FlushAndReleaseAsync(CancellationToken cancellationToken)
     {
         ValueTask<FlushResult> flush;
+        _inlineSend?.DeferSendLoop();
         try
         {
             flush = _output.FlushAsync(cancellationToken);
         }
         catch (Exception e)
         {
+            _inlineSend?.RunDeferredSend(onThisThread: false);
             _sendLock.Release();
             throw TranslateSendFailure(e, cancellationToken);
         }
 
         if (!flush.IsCompletedSuccessfully)
         {
+            // Waiting for room (or failing): the loop must run without us.
+            _inlineSend?.RunDeferredSend(onThisThread: false);
             return AwaitFlushAndReleaseAsync(flush, cancellationToken);
         }
 
         var result = flush.Result;
         _sendLock.Release();
+        if (_inlineSend?.RunDeferredSend(onThisThread: true) == true)
+        {
+            _statistics.OnSentOnSenderThread();
+        }
+
         ThrowIfEnded(result);
         return default;
     }

@@ -11,14 +11,19 @@ namespace GenCluster.Transport;
 /// opens, and connections Kestrel accepts through <see cref="SocketListenerFactory"/>. A receive loop copies socket
 /// bytes into one pipe, a send loop drains the other pipe into the socket (everything flushed since its last write
 /// goes out in one go). Large blocks can also skip the pipe (<see cref="IDirectSendFeature"/>): the send loop sends
-/// them from where they lie, in order with the pipe's bytes; and the rest of a large frame can skip the receive pipe
-/// (<see cref="IDirectReceiveFeature"/>).
+/// them from where they lie, in order with the pipe's bytes; the rest of a large frame can skip the receive pipe
+/// (<see cref="IDirectReceiveFeature"/>); and a sender may carry its flushed bytes to the socket itself while the
+/// send loop is idle (<see cref="IInlineSendFeature"/>).
 /// </summary>
-internal sealed class SocketConnection : ConnectionContext, IDirectSendFeature, IDirectReceiveFeature
+internal sealed class SocketConnection : ConnectionContext, IDirectSendFeature, IDirectReceiveFeature, IInlineSendFeature
 {
     // Set only while the receive loop's flush runs the pipe's reader inline on this thread (IDirectReceiveFeature).
     [ThreadStatic]
     private static SocketConnection? t_flushingInline;
+
+    // Set while a send loop's pass runs on a sender's thread (IInlineSendFeature), not on the thread pool.
+    [ThreadStatic]
+    private static bool t_inSendPass;
 
     // Bytes asked of the receive pipe per socket read. A read that fills its buffer means more is waiting (a large
     // frame), so the next read asks for twice as much, up to the maximum: a 64 MiB tensor then takes a few dozen
@@ -29,6 +34,7 @@ internal sealed class SocketConnection : ConnectionContext, IDirectSendFeature, 
     private readonly Socket _socket;
     private readonly Pipe _received;
     private readonly Pipe _toSend;
+    private readonly SendLoopScheduler _sendScheduler = new();
     private readonly CancellationTokenSource _closedTokenSource = new();
     private readonly object _abortLock = new();
     private readonly TimeSpan _drainTimeout;
@@ -67,7 +73,7 @@ internal sealed class SocketConnection : ConnectionContext, IDirectSendFeature, 
         _toSend = new Pipe(new PipeOptions(
             pauseWriterThreshold: options.MaxPendingSendBytes,
             resumeWriterThreshold: options.MaxPendingSendBytes / 2,
-            readerScheduler: scheduler,
+            readerScheduler: _sendScheduler,
             writerScheduler: scheduler,
             minimumSegmentSize: 16 * 1024,
             useSynchronizationContext: false));
@@ -77,6 +83,7 @@ internal sealed class SocketConnection : ConnectionContext, IDirectSendFeature, 
         RemoteEndPoint = socket.RemoteEndPoint;
         Features.Set<IDirectSendFeature>(this);
         Features.Set<IDirectReceiveFeature>(this);
+        Features.Set<IInlineSendFeature>(this);
     }
 
     /// <inheritdoc />
@@ -173,15 +180,20 @@ internal sealed class SocketConnection : ConnectionContext, IDirectSendFeature, 
                 size = received == memory.Length ? Math.Min(size * 2, MaxReceiveBufferSize) : ReceiveBufferSize;
 
                 output.Advance(received);
+                // The frame reader runs inline in this flush; what its handlers send (replies, say) goes out when it
+                // is done with the read: one socket write per connection for all of the read's frames.
                 t_flushingInline = this;
                 ValueTask<FlushResult> pending;
-                try
+                using (SendBatch.Begin())
                 {
-                    pending = output.FlushAsync();
-                }
-                finally
-                {
-                    t_flushingInline = null;
+                    try
+                    {
+                        pending = output.FlushAsync();
+                    }
+                    finally
+                    {
+                        t_flushingInline = null;
+                    }
                 }
 
                 var flush = await pending.ConfigureAwait(false);
@@ -229,15 +241,70 @@ internal sealed class SocketConnection : ConnectionContext, IDirectSendFeature, 
         return sent.Task;
     }
 
+    /// <inheritdoc />
+    public void DeferSendLoop() => _sendScheduler.Defer();
+
+    /// <inheritdoc />
+    public bool RunDeferredSend(bool onThisThread)
+    {
+        if (!_sendScheduler.TryTakeDeferred(out var action, out var state))
+        {
+            // A sender about to wait for room while its own thread's batch holds this connection's pass: the pass
+            // must not wait for the end of a batch the waiting sender belongs to, so it starts now, elsewhere.
+            if (!onThisThread && SendBatch.IsGathering && SendBatch.Take(this) is { } gathered)
+            {
+                ThreadPool.UnsafeQueueUserWorkItem(gathered.Action, gathered.State, preferLocal: false);
+            }
+
+            return false;
+        }
+
+        if (!onThisThread)
+        {
+            ThreadPool.UnsafeQueueUserWorkItem(action, state, preferLocal: false);
+            return false;
+        }
+
+        if (SendBatch.IsGathering)
+        {
+            SendBatch.Add(this, action, state);
+        }
+        else
+        {
+            RunSendPass(action, state);
+        }
+
+        return true;
+    }
+
+    // Runs the send loop's continuation on this thread. The loop only ever runs its own code here (socket writes), so
+    // one flag tells it where it is: it returns the thread once the flushed bytes are out (see SendLoopAsync).
+    internal static void RunSendPass(Action<object?> action, object? state)
+    {
+        bool outer = !t_inSendPass;
+        t_inSendPass = true;
+        try
+        {
+            action(state);
+        }
+        finally
+        {
+            if (outer)
+            {
+                t_inSendPass = false;
+            }
+        }
+    }
+
     private async Task SendLoopAsync()
     {
         var input = _toSend.Reader;
         Exception? error = null;
         try
         {
+            var result = await input.ReadAsync().ConfigureAwait(false);
             while (true)
             {
-                var result = await input.ReadAsync().ConfigureAwait(false);
                 if (result.IsCanceled && IsAborted)
                 {
                     break;
@@ -254,6 +321,19 @@ internal sealed class SocketConnection : ConnectionContext, IDirectSendFeature, 
                 if (result.IsCompleted)
                 {
                     break;
+                }
+
+                var next = input.ReadAsync();
+                if (t_inSendPass && next.IsCompleted)
+                {
+                    // A pass on a sender's thread sends what was flushed when it started and gives the thread back;
+                    // whatever others flushed meanwhile goes out from the thread pool, batched.
+                    result = next.Result;
+                    await new ThreadPoolHop();
+                }
+                else
+                {
+                    result = await next.ConfigureAwait(false);
                 }
             }
         }

@@ -18,6 +18,7 @@ public sealed class TransportStatistics
     private long _bytesSent;
     private long _bytesSentDirectly;
     private long _bytesReceivedDirectly;
+    private long _sendsOnSenderThread;
 
     /// <summary>TCP connections accepted (server) or opened (client), before any handshake.</summary>
     public long ConnectionsAccepted => Volatile.Read(ref _connectionsAccepted);
@@ -54,6 +55,12 @@ public sealed class TransportStatistics
 
     /// <summary>Payload bytes received straight into a large frame's own array, not through the receive pipe.</summary>
     public long BytesReceivedDirectly => Volatile.Read(ref _bytesReceivedDirectly);
+
+    /// <summary>
+    /// Flushes whose bytes the sending thread carried to the socket itself (the send loop was idle), instead of waking
+    /// the send loop on another thread.
+    /// </summary>
+    public long SendsOnSenderThread => Volatile.Read(ref _sendsOnSenderThread);
 
     /// <inheritdoc />
     public override string ToString() =>
@@ -97,4 +104,6 @@ public sealed class TransportStatistics
     internal void OnSentDirectly(long bytes) => Interlocked.Add(ref _bytesSentDirectly, bytes);
 
     internal void OnReceivedDirectly(long bytes) => Interlocked.Add(ref _bytesReceivedDirectly, bytes);
+
+    internal void OnSentOnSenderThread() => Interlocked.Increment(ref _sendsOnSenderThread);
 }
