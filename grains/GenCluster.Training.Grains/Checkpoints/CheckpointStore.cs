@@ -26,8 +26,8 @@ internal sealed class CheckpointStore(IObjectStore? store)
     public async Task<CheckpointObject> WriteShardAsync(string name, ModelRole role, int shard, long offset, int length, byte[] bytes, CancellationToken cancellationToken)
     {
         var sha = ShardCheckpointFormat.Sha256(bytes);
-        using var content = new MemoryStream(bytes, writable: false);
-        var written = await Store.PutAsync(name, content, WriteCondition.IfNoneExists, cancellationToken);
+        // The bytes are in memory already: the store hashes and writes them in place.
+        var written = await Store.PutAsync(name, (ReadOnlyMemory<byte>)bytes, WriteCondition.IfNoneExists, cancellationToken);
         if (written.Length != bytes.Length || !string.Equals(written.Sha256, sha, StringComparison.OrdinalIgnoreCase))
         {
             throw new InvalidOperationException($"the store recorded {written.Length} bytes with SHA-256 {written.Sha256} for {name}; the shard wrote {bytes.Length} with {sha}");
