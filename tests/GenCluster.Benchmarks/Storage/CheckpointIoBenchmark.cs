@@ -192,7 +192,7 @@ internal static class CheckpointIoBenchmark
                 PageCache.Evict(oursFile);
                 PageCache.Evict(rawFile);
                 (oc, rc) = await PairAsync(readOurs, cpuOursCold, readRaw, cpuRawCold);
-                cold = Format($"; cold read {ours} {mib / oc:F0} MiB/s, {raw} {mib / rc:F0} MiB/s");
+                cold = Format($"; cold read {ours} {mib / oc:F0} MiB/s, {raw} {mib / rc:F0} MiB/s ({rc / oc:F2}x)");
             }
 
             await cleanUp(i);
