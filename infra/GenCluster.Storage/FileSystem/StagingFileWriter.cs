@@ -181,6 +181,8 @@ internal sealed class StagingFileWriter : IDisposable
         {
             await foreach (var chunk in _toHash.Reader.ReadAllAsync(token).ConfigureAwait(false))
             {
+                // ReadAllAsync checks the token only when it has to wait: a queue of ready chunks would run on.
+                token.ThrowIfCancellationRequested();
                 _hash.AppendData(chunk.Bytes.Span);
                 Release(chunk);
             }
@@ -199,6 +201,7 @@ internal sealed class StagingFileWriter : IDisposable
             var writtenBack = _start - (_start % PageSize);
             await foreach (var chunk in _toWrite.Reader.ReadAllAsync(token).ConfigureAwait(false))
             {
+                token.ThrowIfCancellationRequested();
                 RandomAccess.Write(_handle, chunk.Bytes.Span, chunk.Offset);
                 var end = chunk.Offset + chunk.Bytes.Length;
                 _progress?.Report(end - _start);

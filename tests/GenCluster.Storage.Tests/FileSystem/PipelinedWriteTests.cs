@@ -107,8 +107,10 @@ public sealed class PipelinedWriteTests : IDisposable
         var store = CreateStore();
         var bytes = GeneratedStream.Bytes(4 << 20, seed: 6);
         using var cancel = new CancellationTokenSource();
+        long last = 0;
         var progress = new CallbackProgress(written =>
         {
+            last = written;
             if (written >= 1 << 20)
             {
                 cancel.Cancel();
@@ -119,6 +121,7 @@ public sealed class PipelinedWriteTests : IDisposable
         var already = () => store.PutAsync("obj/d", (ReadOnlyMemory<byte>)bytes, WriteCondition.None, new CancellationToken(canceled: true));
 
         await write.Should().ThrowAsync<OperationCanceledException>();
+        last.Should().BeLessThan(bytes.Length, "the write stops at the cancellation rather than writing everything first");
         await already.Should().ThrowAsync<OperationCanceledException>();
         (await store.GetPropertiesAsync("obj/c", CancellationToken.None)).Should().BeNull();
         (await store.GetPropertiesAsync("obj/d", CancellationToken.None)).Should().BeNull();
