@@ -1,3 +1,5 @@
+using System.Runtime.InteropServices;
+
 namespace GenCluster.Storage;
 
 /// <summary>
@@ -19,6 +21,21 @@ public interface IObjectStore
     /// <returns>The properties of the object as written, with its new ETag and SHA-256.</returns>
     /// <exception cref="ObjectConditionFailedException">The condition did not hold; nothing was written.</exception>
     Task<ObjectProperties> PutAsync(string name, Stream content, WriteCondition condition, CancellationToken cancellationToken, IProgress<long>? progress = null);
+
+    /// <summary>
+    /// Writes the bytes of <paramref name="content"/> as <paramref name="name"/>, like the <see cref="Stream"/> overload,
+    /// for a caller that has them in memory anyway (a checkpoint slice): a store may then hash and write them in place.
+    /// The caller must not change them until the returned task completes.
+    /// </summary>
+    /// <remarks>The default wraps the bytes in a read-only <see cref="MemoryStream"/> (copying them only when they are not an array's).</remarks>
+    /// <returns>The properties of the object as written, with its new ETag and SHA-256.</returns>
+    /// <exception cref="ObjectConditionFailedException">The condition did not hold; nothing was written.</exception>
+    async Task<ObjectProperties> PutAsync(string name, ReadOnlyMemory<byte> content, WriteCondition condition, CancellationToken cancellationToken, IProgress<long>? progress = null)
+    {
+        var array = MemoryMarshal.TryGetArray(content, out var segment) ? segment : new ArraySegment<byte>(content.ToArray());
+        using var stream = new MemoryStream(array.Array!, array.Offset, array.Count, writable: false);
+        return await PutAsync(name, stream, condition, cancellationToken, progress).ConfigureAwait(false);
+    }
 
     /// <summary>
     /// Opens <paramref name="name"/> for reading, or returns <see langword="null"/> when it does not exist. The stream

@@ -17,7 +17,7 @@ internal sealed record BenchmarkArguments(int Steps, int Warmup, int Threads, in
         ["--steps"] = 30, ["--warmup"] = 5, ["--threads"] = 2, ["--batch"] = 64, ["--rounds"] = 3,
         ["--outstanding"] = 1024, ["--drivers"] = 4, ["--seconds"] = 5, ["--mib"] = 64, ["--payload"] = 100, ["--shards"] = 2,
         ["--interval"] = 10, ["--seed"] = 1,
-        ["--bucket"] = 1024 * 1024, ["--inflight"] = 1,
+        ["--bucket"] = 1024 * 1024, ["--inflight"] = 1, ["--skip-azurite"] = 0,
     };
 
     /// <summary>The integer lists given (<c>--sizes</c>, <c>--worlds</c>).</summary>

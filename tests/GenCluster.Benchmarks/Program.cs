@@ -52,7 +52,7 @@ static int Usage()
           fid-score         --generator FILE [--samples N] [--seed N] [--threads N] [--classifier FILE]
           fid-reference     [--steps N] [--batch N] [--seed N] [--threads N] [--samples N] [--output DIR] [--local]
           dp-step           [--batch N per worker] [--steps N] [--warmup N] [--threads N per worker] [--shards N per model]
-          checkpoint-io     [--mib N object size] [--rounds N] [--warmup N]
+          checkpoint-io     [--mib N object size] [--rounds N] [--warmup N] [--skip-azurite 1]
           chaos-soak        [--rounds N kills] [--interval N steps between checkpoints] [--seed N]
           allreduce         [--sizes MiB,MiB,..] [--worlds W,W,..] [--steps N timed] [--warmup N] [--shards N] [--bucket ELEMENTS] [--inflight N]
           e2e               [--batch N per worker] [--steps N timed per round] [--warmup N] [--rounds N] [--shards N per model] [--bucket ELEMENTS]

@@ -13,6 +13,8 @@ namespace GenCluster.Training.Grains.Checkpoints;
 /// </summary>
 internal sealed class CheckpointStore(IObjectStore? store)
 {
+    private const int ReadChunk = 1 << 20;
+
     /// <summary>Whether the silo has an object store for checkpoints.</summary>
     public bool IsConfigured => store is not null;
 
@@ -26,8 +28,8 @@ internal sealed class CheckpointStore(IObjectStore? store)
     public async Task<CheckpointObject> WriteShardAsync(string name, ModelRole role, int shard, long offset, int length, byte[] bytes, CancellationToken cancellationToken)
     {
         var sha = ShardCheckpointFormat.Sha256(bytes);
-        using var content = new MemoryStream(bytes, writable: false);
-        var written = await Store.PutAsync(name, content, WriteCondition.IfNoneExists, cancellationToken);
+        // The bytes are in memory already: the store hashes and writes them in place.
+        var written = await Store.PutAsync(name, (ReadOnlyMemory<byte>)bytes, WriteCondition.IfNoneExists, cancellationToken);
         if (written.Length != bytes.Length || !string.Equals(written.Sha256, sha, StringComparison.OrdinalIgnoreCase))
         {
             throw new InvalidOperationException($"the store recorded {written.Length} bytes with SHA-256 {written.Sha256} for {name}; the shard wrote {bytes.Length} with {sha}");
@@ -45,19 +47,31 @@ internal sealed class CheckpointStore(IObjectStore? store)
         {
             await using var reader = await Store.OpenReadAsync(expected.Name, cancellationToken)
                 ?? throw new InvalidDataException($"checkpoint object {expected.Name} does not exist");
-            using var buffer = new MemoryStream(checked((int)Math.Max(0, reader.Properties.Length)));
-            await reader.Content.CopyToAsync(buffer, cancellationToken);
-            bytes = buffer.ToArray();
+            // The store verifies the bytes against the length and SHA-256 it recorded while they stream, so comparing
+            // those with the manifest's, before reading, covers the bytes without hashing them a second time.
+            var stored = reader.Properties;
+            if (stored.Length != expected.Bytes || !string.Equals(stored.Sha256, expected.Sha256, StringComparison.OrdinalIgnoreCase))
+            {
+                throw new InvalidDataException($"checkpoint object {expected.Name} has {stored.Length} bytes with SHA-256 {stored.Sha256}; the manifest recorded {expected.Bytes} with {expected.Sha256}");
+            }
+
+            bytes = new byte[checked((int)stored.Length)];
+            // In chunks: the store hashes each one while the next is read (one read of everything would hash after it).
+            for (var offset = 0; offset < bytes.Length;)
+            {
+                var read = await reader.Content.ReadAsync(bytes.AsMemory(offset, Math.Min(ReadChunk, bytes.Length - offset)), cancellationToken);
+                offset += read > 0 ? read : throw new InvalidDataException($"checkpoint object {expected.Name} ended after {offset} of {bytes.Length} bytes");
+            }
+
+            // The end of the object: the store's check runs there, and anything past the recorded length is refused.
+            if (await reader.Content.ReadAsync(new byte[1], cancellationToken) != 0)
+            {
+                throw new InvalidDataException($"checkpoint object {expected.Name} is longer than its recorded {stored.Length} bytes");
+            }
         }
         catch (ObjectCorruptedException e)
         {
             throw new InvalidDataException(e.Message, e);
-        }
-
-        var sha = ShardCheckpointFormat.Sha256(bytes);
-        if (bytes.Length != expected.Bytes || sha != expected.Sha256)
-        {
-            throw new InvalidDataException($"checkpoint object {expected.Name} has {bytes.Length} bytes with SHA-256 {sha}; the manifest recorded {expected.Bytes} with {expected.Sha256}");
         }
 
         var content = ShardCheckpointFormat.Decode(bytes);

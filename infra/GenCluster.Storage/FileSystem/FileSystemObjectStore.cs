@@ -1,4 +1,3 @@
-using System.Buffers;
 using System.Runtime.CompilerServices;
 using System.Security.Cryptography;
 using System.Text;
@@ -6,6 +5,7 @@ using GenCluster.Storage.Integrity;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Options;
+using Microsoft.Win32.SafeHandles;
 
 namespace GenCluster.Storage.FileSystem;
 
@@ -24,6 +24,9 @@ public sealed partial class FileSystemObjectStore : IObjectStore
 {
     private const string StagingFolder = "#staging";
     private const string LocksFolder = "#locks";
+
+    // Buffers in flight for a write from a stream: one being read into, one hashed, one written, one spare.
+    private const int StreamBuffers = 4;
 
     private readonly FileSystemObjectStoreOptions _options;
     private readonly ILogger<FileSystemObjectStore> _logger;
@@ -80,51 +83,25 @@ public sealed partial class FileSystemObjectStore : IObjectStore
     }
 
     /// <inheritdoc />
-    public async Task<ObjectProperties> PutAsync(string name, Stream content, WriteCondition condition, CancellationToken cancellationToken, IProgress<long>? progress = null)
+    public Task<ObjectProperties> PutAsync(string name, Stream content, WriteCondition condition, CancellationToken cancellationToken, IProgress<long>? progress = null)
     {
-        var path = PathOf(name);
         ArgumentNullException.ThrowIfNull(content);
-        var started = _time.GetTimestamp();
-        var staging = Path.Combine(_staging, $"{Guid.NewGuid():N}.tmp");
-        try
-        {
-            ObjectFileHeader header;
-            using (var handle = File.OpenHandle(staging, FileMode.CreateNew, FileAccess.Write, FileShare.None))
-            {
-                var (length, sha256) = await WriteContentAsync(handle, content, progress, cancellationToken).ConfigureAwait(false);
-                header = new ObjectFileHeader(length, sha256, ObjectFileHeader.NewETag(), _time.GetUtcNow());
-                var headerBytes = new byte[ObjectFileHeader.Size];
-                header.Write(headerBytes);
-                RandomAccess.Write(handle, headerBytes, 0);
-                if (_options.FlushToDisk)
-                {
-                    RandomAccess.FlushToDisk(handle);
-                }
-            }
-
-            cancellationToken.ThrowIfCancellationRequested();
-            await using (await LockAsync(name, cancellationToken).ConfigureAwait(false))
-            {
-                // Past this check nothing can be cancelled: the condition holds and the rename makes the object visible.
-                EnsureCondition(name, condition, StoredState(path, name));
-                var folder = Path.GetDirectoryName(path)!;
-                Directory.CreateDirectory(folder);
-                File.Move(staging, path, overwrite: true);
-                if (_options.FlushToDisk)
-                {
-                    DirectorySync.Flush(folder);
-                }
-            }
-
-            var properties = ToProperties(name, header);
-            LogWritten(_logger, name, header.Length, _time.GetElapsedTime(started).TotalMilliseconds);
-            return properties;
-        }
-        finally
-        {
-            TryDelete(staging);
-        }
+        return PutCoreAsync(
+            name,
+            condition,
+            handle => StagingFileWriter.WriteAsync(
+                handle, ObjectFileHeader.Size, content, _options.BufferSize, StreamBuffers, _options.FlushToDisk, progress, cancellationToken),
+            cancellationToken);
     }
+
+    /// <inheritdoc />
+    /// <remarks>The bytes are hashed and written where they are, without a copy.</remarks>
+    public Task<ObjectProperties> PutAsync(string name, ReadOnlyMemory<byte> content, WriteCondition condition, CancellationToken cancellationToken, IProgress<long>? progress = null) =>
+        PutCoreAsync(
+            name,
+            condition,
+            handle => StagingFileWriter.WriteAsync(handle, ObjectFileHeader.Size, content, _options.BufferSize, _options.FlushToDisk, progress, cancellationToken),
+            cancellationToken);
 
     /// <inheritdoc />
     public Task<ObjectReader?> OpenReadAsync(string name, CancellationToken cancellationToken)
@@ -249,53 +226,49 @@ public sealed partial class FileSystemObjectStore : IObjectStore
         return true;
     }
 
-    private async Task<(long Length, byte[] Sha256)> WriteContentAsync(
-        Microsoft.Win32.SafeHandles.SafeFileHandle handle, Stream content, IProgress<long>? progress, CancellationToken ct)
+    private async Task<ObjectProperties> PutCoreAsync(
+        string name, WriteCondition condition, Func<SafeFileHandle, Task<(long Length, byte[] Sha256)>> writeContent, CancellationToken cancellationToken)
     {
-        var size = _options.BufferSize;
-        var filling = ArrayPool<byte>.Shared.Rent(size);
-        var writing = ArrayPool<byte>.Shared.Rent(size);
-        using var hash = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
-        var pending = Task.CompletedTask;
-        long offset = ObjectFileHeader.Size;
+        var path = PathOf(name);
+        var started = _time.GetTimestamp();
+        var staging = Path.Combine(_staging, $"{Guid.NewGuid():N}.tmp");
         try
         {
-            while (true)
+            ObjectFileHeader header;
+            using (var handle = File.OpenHandle(staging, FileMode.CreateNew, FileAccess.Write, FileShare.None))
             {
-                // Two buffers: while one is written by a thread-pool thread, the next is read and hashed here.
-                var read = await content.ReadAtLeastAsync(filling.AsMemory(0, size), size, throwOnEndOfStream: false, ct).ConfigureAwait(false);
-                if (read == 0)
+                var (length, sha256) = await writeContent(handle).ConfigureAwait(false);
+                header = new ObjectFileHeader(length, sha256, ObjectFileHeader.NewETag(), _time.GetUtcNow());
+                var headerBytes = new byte[ObjectFileHeader.Size];
+                header.Write(headerBytes);
+                RandomAccess.Write(handle, headerBytes, 0);
+                if (_options.FlushToDisk)
                 {
-                    break;
+                    RandomAccess.FlushToDisk(handle);
                 }
-
-                hash.AppendData(filling, 0, read);
-                await pending.ConfigureAwait(false);
-                progress?.Report(offset - ObjectFileHeader.Size);
-                pending = RandomAccess.WriteAsync(handle, filling.AsMemory(0, read), offset, ct).AsTask();
-                offset += read;
-                (filling, writing) = (writing, filling);
             }
 
-            await pending.ConfigureAwait(false);
-            var length = offset - ObjectFileHeader.Size;
-            progress?.Report(length);
-            return (length, hash.GetHashAndReset());
+            cancellationToken.ThrowIfCancellationRequested();
+            await using (await LockAsync(name, cancellationToken).ConfigureAwait(false))
+            {
+                // Past this check nothing can be cancelled: the condition holds and the rename makes the object visible.
+                EnsureCondition(name, condition, StoredState(path, name));
+                var folder = Path.GetDirectoryName(path)!;
+                Directory.CreateDirectory(folder);
+                File.Move(staging, path, overwrite: true);
+                if (_options.FlushToDisk)
+                {
+                    DirectorySync.Flush(folder);
+                }
+            }
+
+            var properties = ToProperties(name, header);
+            LogWritten(_logger, name, header.Length, _time.GetElapsedTime(started).TotalMilliseconds);
+            return properties;
         }
         finally
         {
-            // A failed read must not hand a buffer back to the pool while a write still uses it.
-            try
-            {
-                await pending.ConfigureAwait(false);
-            }
-            catch (Exception e) when (e is IOException or OperationCanceledException)
-            {
-                // Reported by the loop already.
-            }
-
-            ArrayPool<byte>.Shared.Return(filling);
-            ArrayPool<byte>.Shared.Return(writing);
+            TryDelete(staging);
         }
     }
 

@@ -12,7 +12,10 @@ public sealed class FileSystemObjectStoreOptions
     /// </summary>
     public bool FlushToDisk { get; set; } = true;
 
-    /// <summary>The size of each read and write; two buffers of it are in use per write (one hashed, one written).</summary>
+    /// <summary>
+    /// The size of each chunk a write hashes and writes; a write from a stream uses up to four buffers of it (read
+    /// into, hashed and written at once), a write from memory none.
+    /// </summary>
     public int BufferSize { get; set; } = 1 << 20;
 
     /// <summary>How long a write waits for the object's lock, held by other writers of the same name, before a <see cref="TimeoutException"/>.</summary>

@@ -19,8 +19,11 @@ namespace GenCluster.Benchmarks.Storage;
 /// them, in the same run: the filesystem store (staged file, SHA-256 while writing, fsync, rename; verified read)
 /// versus a raw <see cref="FileStream"/> write + fsync and read; the Azure Blob store on Azurite versus the SDK's own
 /// <c>BlockBlobClient.UploadAsync</c> / <c>DownloadToAsync</c> with the same block size and parallelism. Ours and
-/// the peer alternate within each round; medians over the rounds. Options: <c>--mib</c> (256), <c>--rounds</c> (3),
-/// <c>--warmup</c> (1).
+/// the peer alternate within each round; medians over the rounds. Filesystem reads are measured twice: warm (the
+/// bytes still in the page cache from the write) and cold (the file's pages evicted first, as on a node resuming
+/// another's checkpoint). Ours writes from memory (<c>PutAsync(ReadOnlyMemory)</c>, what checkpoint shards use) and,
+/// in a second pair, from a <see cref="Stream"/>. Options: <c>--mib</c> (256), <c>--rounds</c> (3), <c>--warmup</c>
+/// (1), <c>--skip-azurite 1</c> (leaves the Azurite pair out).
 /// </summary>
 internal static class CheckpointIoBenchmark
 {
@@ -30,7 +33,7 @@ internal static class CheckpointIoBenchmark
 
     public static async Task<int> RunAsync(BenchmarkArguments args)
     {
-        int mib = args.Get("--mib", 256), rounds = args.Get("--rounds", 3), warmup = args.Get("--warmup", 1);
+        int mib = args.Get("--mib", 256), rounds = args.Get("--rounds", 3), warmup = args.Get("--warmup", 1), skipAzurite = args.Get("--skip-azurite", 0);
         PrintEnvironment(Format($"checkpoint-io: one {mib} MiB object, {rounds} rounds after {warmup} warm-up, ours and the raw peer alternating"));
         var data = new byte[(long)mib << 20];
         new Random(42).NextBytes(data);
@@ -46,7 +49,7 @@ internal static class CheckpointIoBenchmark
             mib,
             "ours",
             "raw",
-            writeOurs: i => fileStore.PutAsync($"ckpt/round-{i}", new MemoryStream(data, writable: false), WriteCondition.None, CancellationToken.None),
+            writeOurs: i => fileStore.PutAsync($"ckpt/round-{i}", (ReadOnlyMemory<byte>)data, WriteCondition.None, CancellationToken.None),
             readOurs: i => ReadOursAsync(fileStore, $"ckpt/round-{i}"),
             writeRaw: i => WriteRawFileAsync(folder.File($"raw-{i}"), data),
             readRaw: i => ReadRawFileAsync(folder.File($"raw-{i}")),
@@ -54,40 +57,63 @@ internal static class CheckpointIoBenchmark
             {
                 await fileStore.DeleteAsync($"ckpt/round-{i}", null, CancellationToken.None);
                 File.Delete(folder.File($"raw-{i}"));
-            });
+            },
+            files: i => (fileStore.PathOf($"ckpt/round-{i}"), folder.File($"raw-{i}")));
 
-        // Azurite keeps every blob in memory until it is deleted and collected: room for all rounds, ours and raw.
-        using var azurite = await AzuriteProcess.StartAsync(extentMemoryLimitMegabytes: (mib * 2 * (rounds + warmup)) + 1024);
-        Console.WriteLine($"azurite: pid {azurite.ProcessId}, {azurite.BlobEndpoint}");
-        var blobStore = new AzureBlobObjectStore(
-            Options.Create(new AzureBlobObjectStoreOptions
-            {
-                ConnectionString = azurite.ConnectionString,
-                ContainerName = "checkpoint-io",
-                BlockSize = BlockSize,
-                MaxParallelBlocks = Parallelism,
-            }),
-            NullLogger<AzureBlobObjectStore>.Instance,
-            TimeProvider.System);
-        var rawContainer = new BlobServiceClient(azurite.ConnectionString).GetBlobContainerClient("checkpoint-io-raw");
-        await rawContainer.CreateIfNotExistsAsync();
-        var transfer = new StorageTransferOptions { InitialTransferSize = BlockSize, MaximumTransferSize = BlockSize, MaximumConcurrency = Parallelism };
-        var blob = await MeasureAsync(
-            "azurite",
+        // The same store written from a Stream (bytes copied into its buffers): manifests, and callers that stream.
+        var fsStream = await MeasureAsync(
+            "filesystem (Stream)",
             rounds,
             warmup,
             mib,
             "ours",
-            "raw SDK",
-            writeOurs: i => blobStore.PutAsync($"ckpt/round-{i}", new MemoryStream(data, writable: false), WriteCondition.None, CancellationToken.None),
-            readOurs: i => ReadOursAsync(blobStore, $"ckpt/round-{i}"),
-            writeRaw: i => rawContainer.GetBlobClient($"raw-{i}").UploadAsync(new MemoryStream(data, writable: false), new BlobUploadOptions { TransferOptions = transfer }),
-            readRaw: i => rawContainer.GetBlobClient($"raw-{i}").DownloadToAsync(Stream.Null, new BlobDownloadToOptions { TransferOptions = transfer }),
+            "raw",
+            writeOurs: i => fileStore.PutAsync($"ckpt/stream-{i}", new MemoryStream(data, writable: false), WriteCondition.None, CancellationToken.None),
+            readOurs: i => ReadOursAsync(fileStore, $"ckpt/stream-{i}"),
+            writeRaw: i => WriteRawFileAsync(folder.File($"raw-{i}"), data),
+            readRaw: i => ReadRawFileAsync(folder.File($"raw-{i}")),
             cleanUp: async i =>
             {
-                await blobStore.DeleteAsync($"ckpt/round-{i}", null, CancellationToken.None);
-                await rawContainer.GetBlobClient($"raw-{i}").DeleteIfExistsAsync();
+                await fileStore.DeleteAsync($"ckpt/stream-{i}", null, CancellationToken.None);
+                File.Delete(folder.File($"raw-{i}"));
             });
+
+        Rates? blob = null;
+        if (skipAzurite == 0)
+        {
+            // Azurite keeps every blob in memory until it is deleted and collected: room for all rounds, ours and raw.
+            using var emulator = await AzuriteProcess.StartAsync(extentMemoryLimitMegabytes: (mib * 2 * (rounds + warmup)) + 1024);
+            Console.WriteLine($"azurite: pid {emulator.ProcessId}, {emulator.BlobEndpoint}");
+            var blobStore = new AzureBlobObjectStore(
+                Options.Create(new AzureBlobObjectStoreOptions
+                {
+                    ConnectionString = emulator.ConnectionString,
+                    ContainerName = "checkpoint-io",
+                    BlockSize = BlockSize,
+                    MaxParallelBlocks = Parallelism,
+                }),
+                NullLogger<AzureBlobObjectStore>.Instance,
+                TimeProvider.System);
+            var rawContainer = new BlobServiceClient(emulator.ConnectionString).GetBlobContainerClient("checkpoint-io-raw");
+            await rawContainer.CreateIfNotExistsAsync();
+            var transfer = new StorageTransferOptions { InitialTransferSize = BlockSize, MaximumTransferSize = BlockSize, MaximumConcurrency = Parallelism };
+            blob = await MeasureAsync(
+                "azurite",
+                rounds,
+                warmup,
+                mib,
+                "ours",
+                "raw SDK",
+                writeOurs: i => blobStore.PutAsync($"ckpt/round-{i}", new MemoryStream(data, writable: false), WriteCondition.None, CancellationToken.None),
+                readOurs: i => ReadOursAsync(blobStore, $"ckpt/round-{i}"),
+                writeRaw: i => rawContainer.GetBlobClient($"raw-{i}").UploadAsync(new MemoryStream(data, writable: false), new BlobUploadOptions { TransferOptions = transfer }),
+                readRaw: i => rawContainer.GetBlobClient($"raw-{i}").DownloadToAsync(Stream.Null, new BlobDownloadToOptions { TransferOptions = transfer }),
+                cleanUp: async i =>
+                {
+                    await blobStore.DeleteAsync($"ckpt/round-{i}", null, CancellationToken.None);
+                    await rawContainer.GetBlobClient($"raw-{i}").DeleteIfExistsAsync();
+                });
+        }
 
         // What verification alone costs: the raw peer again, hashing every chunk it writes or reads on its own thread.
         var hashed = await MeasureAsync(
@@ -106,68 +132,94 @@ internal static class CheckpointIoBenchmark
                 File.Delete(folder.File($"hashed-{i}"));
                 File.Delete(folder.File($"raw-{i}"));
                 return Task.CompletedTask;
-            });
+            },
+            files: i => (folder.File($"hashed-{i}"), folder.File($"raw-{i}")));
 
         PrintLoad("after the run");
-        Console.WriteLine("summary (median MiB/s, ours / raw):");
-        foreach (var (target, result) in new[] { ("filesystem", fs), ("azurite", blob) })
+        Console.WriteLine("summary (median MiB/s, ours / raw; target >= 0.8x):");
+        foreach (var (target, result) in new[] { ("filesystem", fs), ("fs Stream", fsStream), ("azurite", blob) })
         {
-            Console.WriteLine(Format($"  {target,-10} write {result.OursWrite,6:F0} vs {result.RawWrite,6:F0} = {result.OursWrite / result.RawWrite:F2}x   read {result.OursRead,6:F0} vs {result.RawRead,6:F0} = {result.OursRead / result.RawRead:F2}x   (target >= 0.8x)"));
+            if (result is null)
+            {
+                continue;
+            }
+
+            var cold = double.IsNaN(result.OursColdRead)
+                ? string.Empty
+                : Format($"   cold read {result.OursColdRead,6:F0} vs {result.RawColdRead,6:F0} = {result.OursColdRead / result.RawColdRead:F2}x");
+            Console.WriteLine(Format($"  {target,-10} write {result.OursWrite,6:F0} vs {result.RawWrite,6:F0} = {result.OursWrite / result.RawWrite:F2}x   warm read {result.OursRead,6:F0} vs {result.RawRead,6:F0} = {result.OursRead / result.RawRead:F2}x{cold}"));
         }
 
-        Console.WriteLine(Format($"  the floor of verifying: raw+SHA-256 / raw on the filesystem: write {hashed.OursWrite / hashed.RawWrite:F2}x, read {hashed.OursRead / hashed.RawRead:F2}x; ours / raw+SHA-256: write {fs.OursWrite / hashed.OursWrite:F2}x, read {fs.OursRead / hashed.OursRead:F2}x"));
+        Console.WriteLine(Format($"  the floor of verifying: raw+SHA-256 / raw on the filesystem: write {hashed.OursWrite / hashed.RawWrite:F2}x, warm read {hashed.OursRead / hashed.RawRead:F2}x, cold read {hashed.OursColdRead / hashed.RawColdRead:F2}x"));
+        Console.WriteLine(Format($"  ours / raw+SHA-256: write {fs.OursWrite / hashed.OursWrite:F2}x, warm read {fs.OursRead / hashed.OursRead:F2}x, cold read {fs.OursColdRead / hashed.OursColdRead:F2}x"));
 
         return 0;
     }
 
-    private sealed record Rates(double OursWrite, double RawWrite, double OursRead, double RawRead);
+    private sealed record Rates(double OursWrite, double RawWrite, double OursRead, double RawRead, double OursColdRead, double RawColdRead);
 
     private static async Task<Rates> MeasureAsync(
         string target, int rounds, int warmup, int mib, string ours, string raw,
-        Func<int, Task> writeOurs, Func<int, Task> readOurs, Func<int, Task> writeRaw, Func<int, Task> readRaw, Func<int, Task> cleanUp)
+        Func<int, Task> writeOurs, Func<int, Task> readOurs, Func<int, Task> writeRaw, Func<int, Task> readRaw, Func<int, Task> cleanUp,
+        Func<int, (string Ours, string Raw)>? files = null)
     {
-        List<double> oursWrite = [], rawWrite = [], oursRead = [], rawRead = [];
-        List<double> cpuOursWrite = [], cpuRawWrite = [], cpuOursRead = [], cpuRawRead = [];
+        List<double> oursWrite = [], rawWrite = [], oursRead = [], rawRead = [], oursCold = [], rawCold = [];
+        List<double> cpuOursWrite = [], cpuRawWrite = [], cpuOursRead = [], cpuRawRead = [], cpuOursCold = [], cpuRawCold = [];
         for (var i = 0; i < warmup + rounds; i++)
         {
             // Alternate who goes first, so neither always meets the other's leftovers (page cache, GC, write-back).
             var oursFirst = i % 2 == 0;
-            double ow, rw, or, rr;
-            if (oursFirst)
+            async Task<(double Ours, double Raw)> PairAsync(Func<int, Task> a, List<double> cpuA, Func<int, Task> b, List<double> cpuB)
             {
-                ow = await TimeAsync(() => writeOurs(i), cpuOursWrite);
-                rw = await TimeAsync(() => writeRaw(i), cpuRawWrite);
-                or = await TimeAsync(() => readOurs(i), cpuOursRead);
-                rr = await TimeAsync(() => readRaw(i), cpuRawRead);
+                if (oursFirst)
+                {
+                    var x = await TimeAsync(() => a(i), cpuA);
+                    return (x, await TimeAsync(() => b(i), cpuB));
+                }
+
+                var y = await TimeAsync(() => b(i), cpuB);
+                return (await TimeAsync(() => a(i), cpuA), y);
             }
-            else
+
+            var (ow, rw) = await PairAsync(writeOurs, cpuOursWrite, writeRaw, cpuRawWrite);
+            var (or, rr) = await PairAsync(readOurs, cpuOursRead, readRaw, cpuRawRead);
+            var cold = string.Empty;
+            var (oc, rc) = (double.NaN, double.NaN);
+            if (files is not null)
             {
-                rw = await TimeAsync(() => writeRaw(i), cpuRawWrite);
-                ow = await TimeAsync(() => writeOurs(i), cpuOursWrite);
-                rr = await TimeAsync(() => readRaw(i), cpuRawRead);
-                or = await TimeAsync(() => readOurs(i), cpuOursRead);
+                // Both files are flushed (fsync), so every page is clean and can be dropped; the eviction is not timed.
+                var (oursFile, rawFile) = files(i);
+                PageCache.Evict(oursFile);
+                PageCache.Evict(rawFile);
+                (oc, rc) = await PairAsync(readOurs, cpuOursCold, readRaw, cpuRawCold);
+                cold = Format($"; cold read {ours} {mib / oc:F0} MiB/s, {raw} {mib / rc:F0} MiB/s ({rc / oc:F2}x)");
             }
 
             await cleanUp(i);
             var label = i < warmup ? "warm-up" : $"round {i - warmup + 1}";
-            Console.WriteLine(Format($"  {target} {label}: write {ours} {mib / ow:F0} MiB/s, {raw} {mib / rw:F0} MiB/s; read {ours} {mib / or:F0} MiB/s, {raw} {mib / rr:F0} MiB/s"));
+            Console.WriteLine(Format($"  {target} {label}: write {ours} {mib / ow:F0} MiB/s, {raw} {mib / rw:F0} MiB/s; warm read {ours} {mib / or:F0} MiB/s, {raw} {mib / rr:F0} MiB/s{cold}"));
             if (i >= warmup)
             {
                 oursWrite.Add(ow);
                 rawWrite.Add(rw);
                 oursRead.Add(or);
                 rawRead.Add(rr);
+                oursCold.Add(oc);
+                rawCold.Add(rc);
             }
         }
 
         // Warm-up CPU samples are dropped like its timings.
-        foreach (var samples in new[] { cpuOursWrite, cpuRawWrite, cpuOursRead, cpuRawRead })
+        foreach (var samples in new[] { cpuOursWrite, cpuRawWrite, cpuOursRead, cpuRawRead, cpuOursCold, cpuRawCold })
         {
-            samples.RemoveRange(0, warmup);
+            samples.RemoveRange(0, Math.Min(warmup, samples.Count));
         }
 
-        Console.WriteLine(Format($"  {target} CPU of this process per object (median ms): write {ours} {Median(cpuOursWrite):F0}, {raw} {Median(cpuRawWrite):F0}; read {ours} {Median(cpuOursRead):F0}, {raw} {Median(cpuRawRead):F0}"));
-        return new Rates(mib / Median(oursWrite), mib / Median(rawWrite), mib / Median(oursRead), mib / Median(rawRead));
+        var coldCpu = files is null ? string.Empty : Format($"; cold read {ours} {Median(cpuOursCold):F0}, {raw} {Median(cpuRawCold):F0}");
+        Console.WriteLine(Format($"  {target} CPU of this process per object (median ms): write {ours} {Median(cpuOursWrite):F0}, {raw} {Median(cpuRawWrite):F0}; warm read {ours} {Median(cpuOursRead):F0}, {raw} {Median(cpuRawRead):F0}{coldCpu}"));
+        return new Rates(
+            mib / Median(oursWrite), mib / Median(rawWrite), mib / Median(oursRead), mib / Median(rawRead),
+            files is null ? double.NaN : mib / Median(oursCold), files is null ? double.NaN : mib / Median(rawCold));
     }
 
     private static async Task<double> TimeAsync(Func<Task> action, List<double> cpuMilliseconds)

@@ -79,6 +79,23 @@ public abstract class ObjectStoreContractTests
     }
 
     [Fact]
+    public async Task Bytes_in_memory_round_trip_with_their_sha256()
+    {
+        var store = await CreateStoreAsync();
+        // A slice that starts inside its array and ends off any chunk boundary.
+        var whole = GeneratedStream.Bytes((3 << 20) + 4321, seed: 11);
+        var slice = whole.AsMemory(1000, (3 << 20) + 17);
+
+        var written = await store.PutAsync("ckpt/exp1/step-00002/shard-1.bin", (ReadOnlyMemory<byte>)slice, WriteCondition.IfNoneExists, CancellationToken.None);
+
+        written.Length.Should().Be(slice.Length);
+        written.Sha256.Should().Be(Convert.ToHexStringLower(SHA256.HashData(slice.Span)));
+        (await ReadAllAsync(store, "ckpt/exp1/step-00002/shard-1.bin")).Should().Equal(slice.ToArray());
+        var again = () => store.PutAsync("ckpt/exp1/step-00002/shard-1.bin", (ReadOnlyMemory<byte>)slice, WriteCondition.IfNoneExists, CancellationToken.None);
+        await again.Should().ThrowAsync<ObjectConditionFailedException>();
+    }
+
+    [Fact]
     public async Task An_overwrite_changes_the_etag_and_a_stale_etag_no_longer_matches()
     {
         var store = await CreateStoreAsync();
