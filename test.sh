@@ -9,7 +9,8 @@ dotnet build GenCluster.sln -c Release -nologo -v quiet || { echo "0 passed, 1 f
 
 log="$(mktemp)"
 trap 'rm -f "$log"' EXIT
-dotnet test GenCluster.sln -c Release --no-build -nologo -v quiet -- RunConfiguration.TestSessionTimeout=3000000 2>&1 | tee "$log"
+# The console logger at minimal prints each failed test with its message and stack trace (quiet prints only names).
+dotnet test GenCluster.sln -c Release --no-build -nologo -v quiet --logger "console;verbosity=minimal" -- RunConfiguration.TestSessionTimeout=3000000 2>&1 | tee "$log"
 status=${PIPESTATUS[0]}
 
 # dotnet test prints one summary per test assembly: "Passed!  - Failed: 0, Passed: 12, Skipped: 0, ..."

@@ -6,13 +6,14 @@ using GenCluster.Storage.Azure;
 using GenCluster.Testing.Azurite;
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Options;
+using Xunit.Abstractions;
 
 namespace GenCluster.Training.Grains.Tests.Processes;
 
 /// <summary>
 /// Three silo processes (silo-0..2, each offering cpu:0 and cpu:1) sharing a membership file and grain storage in a
 /// temporary directory and a checkpoint store in Azurite (a blob container of its own, on loopback), with failure
-/// detection that declares a killed silo dead within about ten seconds, and a client. Each fault test class gets its
+/// detection that declares a killed silo dead within about thirty seconds, and a client. Each fault test class gets its
 /// own cluster: its test kills one of the silos.
 /// </summary>
 public abstract class CheckpointingProcessCluster : IAsyncLifetime
@@ -56,10 +57,11 @@ public abstract class CheckpointingProcessCluster : IAsyncLifetime
                 $"--Azure:ConnectionString={_azurite.ConnectionString}",
                 $"--Checkpoints:Azure:ContainerName={container}",
                 "--devices", "cpu:0,cpu:1",
-                // Training keeps both cores busy: probes tolerate a slow answer, so only a dead silo is declared dead.
+                // Training keeps both cores busy, and CI runs other test assemblies beside these: probes tolerate a
+                // slow answer (5 × 5 s), so only a dead silo is declared dead. A killed one still is within ~30 s.
                 "--Membership:ProbeInterval=00:00:01",
-                "--Membership:ProbeTimeout=00:00:03",
-                "--Membership:MissedProbesLimit=3",
+                "--Membership:ProbeTimeout=00:00:05",
+                "--Membership:MissedProbesLimit=5",
                 "--Membership:IAmAliveInterval=00:00:01",
                 "--Membership:TableRefreshInterval=00:00:00.500",
                 "--Training:RecoveryRetryDelay=00:00:01",
@@ -100,6 +102,29 @@ public abstract class CheckpointingProcessCluster : IAsyncLifetime
             },
             callOptions: new GrainCallOptions { ResponseTimeout = TimeSpan.FromSeconds(30) });
         await Client.ConnectAsync();
+    }
+
+    /// <summary>
+    /// Runs a fault scenario; when it fails, each silo's last output lines (warnings and errors: deaths declared,
+    /// recoveries retried) go to the test output, the only record of what the cluster did.
+    /// </summary>
+    internal async Task RunReportingSilosAsync(Func<Task> scenario, ITestOutputHelper output)
+    {
+        try
+        {
+            await scenario();
+        }
+        catch
+        {
+            foreach (var silo in _silos)
+            {
+                var lines = silo.Output.Split('\n');
+                output.WriteLine($"--- {silo.Name} (pid {silo.Pid}), last {Math.Min(lines.Length, 80)} of {lines.Length} lines:");
+                output.WriteLine(string.Join('\n', lines.TakeLast(80)));
+            }
+
+            throw;
+        }
     }
 
     public async Task DisposeAsync()

@@ -6,7 +6,7 @@ namespace GenCluster.Training.Grains.Tests.Processes;
 
 /// <summary>
 /// Three silo processes (silo-0..2, each offering cpu:0 and cpu:1) sharing a membership file and grain storage in a
-/// temporary directory, with failure detection that declares a dead silo within about ten seconds, and a client.
+/// temporary directory, with failure detection that declares a dead silo within about thirty seconds, and a client.
 /// </summary>
 public sealed class ProcessCluster : IAsyncLifetime
 {
