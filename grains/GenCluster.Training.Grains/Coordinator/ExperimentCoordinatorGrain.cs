@@ -62,8 +62,7 @@ internal sealed partial class ExperimentCoordinatorGrain(
             {
                 _resumeOnDrive = true;
                 _events.Append(S.State, null, $"the coordinator re-activated on silo '{GrainContext.SiloName}' after {S.CompletedSteps} steps; resuming from the newest valid checkpoint");
-                _ = GrainFactory.GetGrain<IExperimentDriverGrain>(ExperimentId).Drive(CancellationToken.None)
-                    .ContinueWith(static t => _ = t.Exception, TaskScheduler.Default);
+                _ = ResendDriveUntilStartedAsync().ContinueWith(static t => _ = t.Exception, TaskScheduler.Default);
                 return;
             }
 
@@ -112,6 +111,25 @@ internal sealed partial class ExperimentCoordinatorGrain(
     }
 
     public Task<ExperimentStatus> GetStatus() => Task.FromResult(Status());
+
+    // Drive is a one-way request to this grain. Right after a re-activation the request may still be routed by a
+    // stale directory entry to the dead silo's activation, and a one-way call that cannot be delivered is dropped (the
+    // runtime only logs it), which left a recovered experiment Running with no loop. So the request goes again every
+    // RecoveryRetryDelay until Drive has started (a second Drive returns at once), for at most RecoveryTimeout.
+    private async Task ResendDriveUntilStartedAsync()
+    {
+        var deadline = time.GetUtcNow() + _options.RecoveryTimeout;
+        for (var attempt = 1; !_driving && _resumeOnDrive && time.GetUtcNow() < deadline; attempt++)
+        {
+            if (attempt > 1)
+            {
+                LogDriveResent(logger, ExperimentId, attempt);
+            }
+
+            await GrainFactory.GetGrain<IExperimentDriverGrain>(ExperimentId).Drive(CancellationToken.None);
+            await Task.Delay(_options.RecoveryRetryDelay, time);
+        }
+    }
 
     public async Task<ExperimentStatus> Cancel()
     {
@@ -736,6 +754,9 @@ internal sealed partial class ExperimentCoordinatorGrain(
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Experiment {Experiment} is {State}: {Message}")]
     private static partial void LogTransition(ILogger logger, string experiment, ExperimentState state, string message);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Experiment {Experiment}: Drive had not started after re-activation; sending it again (attempt {Attempt})")]
+    private static partial void LogDriveResent(ILogger logger, string experiment, int attempt);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Experiment {Experiment} failed")]
     private static partial void LogFailed(ILogger logger, Exception exception, string experiment);
