@@ -27,15 +27,15 @@ internal sealed class CheckpointStore(IObjectStore? store)
     /// <summary>Writes one shard object (a name no other write uses) and describes it for the manifest.</summary>
     public async Task<CheckpointObject> WriteShardAsync(string name, ModelRole role, int shard, long offset, int length, byte[] bytes, CancellationToken cancellationToken)
     {
-        var sha = ShardCheckpointFormat.Sha256(bytes);
-        // The bytes are in memory already: the store hashes and writes them in place.
+        // The bytes are in memory already: the store hashes and writes them in place, and its SHA-256 is of exactly
+        // the bytes it wrote (the store contract), so it is the digest the manifest records; no second pass here.
         var written = await Store.PutAsync(name, (ReadOnlyMemory<byte>)bytes, WriteCondition.IfNoneExists, cancellationToken);
-        if (written.Length != bytes.Length || !string.Equals(written.Sha256, sha, StringComparison.OrdinalIgnoreCase))
+        if (written.Length != bytes.Length)
         {
-            throw new InvalidOperationException($"the store recorded {written.Length} bytes with SHA-256 {written.Sha256} for {name}; the shard wrote {bytes.Length} with {sha}");
+            throw new InvalidOperationException($"the store recorded {written.Length} bytes for {name}; the shard wrote {bytes.Length}");
         }
 
-        return new CheckpointObject(role, shard, offset, length, name, sha, bytes.Length);
+        return new CheckpointObject(role, shard, offset, length, name, written.Sha256, bytes.Length);
     }
 
     /// <summary>Reads one shard object to its end, checking its size and SHA-256 against <paramref name="expected"/>, and decodes it.</summary>

@@ -1,6 +1,5 @@
 using System.Buffers.Binary;
 using System.Runtime.InteropServices;
-using System.Security.Cryptography;
 using System.Text.Json;
 
 namespace GenCluster.Training.Grains.Checkpoints;
@@ -85,9 +84,6 @@ internal static class ShardCheckpointFormat
 
         return new ShardCheckpointContent(header, vectors[0], vectors[1], vectors[2]);
     }
-
-    /// <summary>Lower-case hex SHA-256 of <paramref name="bytes"/>.</summary>
-    public static string Sha256(ReadOnlySpan<byte> bytes) => Convert.ToHexStringLower(SHA256.HashData(bytes));
 
     private static void WriteFloats(float[] values, Span<byte> target)
     {
