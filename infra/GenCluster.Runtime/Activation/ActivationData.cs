@@ -26,6 +26,7 @@ internal sealed partial class ActivationData : IGrainContext
     private DeactivationReason _deactivationReason;
     private bool _deactivateWhenActivated;
     private bool _deactivationStarted;
+    private volatile bool _registered;
     private int _running;
     private int _runningExclusive;
     private int _openStreams;
@@ -52,6 +53,12 @@ internal sealed partial class ActivationData : IGrainContext
 
     /// <summary>Completes when the activation is gone (deactivated, failed or aborted).</summary>
     public Task Deactivated => _deactivated.Task;
+
+    /// <summary>
+    /// True from the moment the directory accepted this activation (before <see cref="Grain.OnActivateAsync"/> runs)
+    /// until it is gone: calls made on this silo may then be delivered here without asking the directory.
+    /// </summary>
+    public bool ServesCalls => _registered && State is ActivationState.Activating or ActivationState.Valid;
 
     /// <summary>Where the activation is in its life.</summary>
     public ActivationState State
@@ -119,6 +126,7 @@ internal sealed partial class ActivationData : IGrainContext
 
             if (registered == Address)
             {
+                _registered = true;
                 await RunOnSchedulerAsync(CreateAndActivateAsync).ConfigureAwait(false);
             }
         }

@@ -74,6 +74,14 @@ internal sealed partial class Catalog
     public bool TryGetActivation(GrainId grainId, out ActivationData activation) =>
         _activations.TryGetValue(grainId, out activation!) && activation.State != ActivationState.Invalid;
 
+    /// <summary>
+    /// True when <paramref name="grainId"/> has an activation here that the directory accepted and that is not leaving.
+    /// A call to it needs no lookup — and must not take one: this silo's cache or the directory may still name the
+    /// silo the grain lived on before, which can be dead without membership having said so yet.
+    /// </summary>
+    public bool ServesLocally(GrainId grainId) =>
+        _activations.TryGetValue(grainId, out var activation) && activation.ServesCalls;
+
     /// <summary>Delivers <paramref name="request"/> to its grain's activation, creating one if needed; errors go to <paramref name="replyTo"/>.</summary>
     public void ReceiveRequest(Message request, IReplyChannel replyTo)
     {

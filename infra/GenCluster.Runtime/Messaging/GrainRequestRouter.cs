@@ -56,15 +56,28 @@ internal sealed partial class GrainRequestRouter : IRequestSender
     public async ValueTask SendOneWayAsync(Message request, CancellationToken cancellationToken)
     {
         var message = request with { SendingSilo = _local.Address, SendingClient = null };
-        try
+        for (int reroutes = 0; ; reroutes++)
         {
-            var target = await _locator.LocateAsync(message.Target, cancellationToken).ConfigureAwait(false);
-            await DeliverAsync(target, message with { TargetSilo = target }, cancellationToken).ConfigureAwait(false);
-        }
-        catch (Exception e) when (!cancellationToken.IsCancellationRequested)
-        {
-            // One-way calls report nothing to the caller, by definition; the log is all there is.
-            LogOneWayFailed(_logger, e, message.Target);
+            SiloAddress? target = null;
+            try
+            {
+                target = await LocateAsync(message.Target, cancellationToken).ConfigureAwait(false);
+                await DeliverAsync(target.Value, message with { TargetSilo = target }, cancellationToken).ConfigureAwait(false);
+                return;
+            }
+            catch (SiloUnavailableException e) when (target is { } unreachable && reroutes < MaxReroutes && !cancellationToken.IsCancellationRequested)
+            {
+                // As for requests: nothing was delivered, so trying the next location cannot run the call twice. Without
+                // this, a call routed by a stale location to a silo that just died is lost without the caller knowing.
+                LogUnreachable(_logger, $"one-way call to {message.Target}", unreachable, e.Message);
+                _locator.OnUnreachable(message.Target, unreachable);
+            }
+            catch (Exception e) when (!cancellationToken.IsCancellationRequested)
+            {
+                // One-way calls report nothing to the caller, by definition; the log is all there is.
+                LogOneWayFailed(_logger, e, message.Target);
+                return;
+            }
         }
     }
 
@@ -84,7 +97,7 @@ internal sealed partial class GrainRequestRouter : IRequestSender
             SiloAddress target;
             try
             {
-                target = await _locator.LocateAsync(pending.Request.Target, cancellationToken).ConfigureAwait(false);
+                target = await LocateAsync(pending.Request.Target, cancellationToken).ConfigureAwait(false);
                 pending.Destination = target;
                 pending.Request = pending.Request with { TargetSilo = target, TimeToLive = _requests.TimeLeft(pending) };
                 if (!_requests.TryGet(pending.Id, out _))
@@ -118,6 +131,9 @@ internal sealed partial class GrainRequestRouter : IRequestSender
             }
         }
     }
+
+    private ValueTask<SiloAddress> LocateAsync(GrainId grainId, CancellationToken cancellationToken) =>
+        _catalog.ServesLocally(grainId) ? ValueTask.FromResult(_local.Address) : _locator.LocateAsync(grainId, cancellationToken);
 
     private async ValueTask DeliverAsync(SiloAddress target, Message message, CancellationToken cancellationToken)
     {

@@ -9,6 +9,11 @@ public interface ICounterGrain : IGrainWithStringKey
     [OneWay]
     Task Bump();
 
+    /// <summary>Sends itself <see cref="Bump"/> as a one-way call, through the router like any other caller.</summary>
+    Task BumpSelf();
+
+    Task<int> Get();
+
     Task<string> GetSiloName();
 
     /// <summary>Calls <see cref="Increment"/> on another counter and returns (that counter's value, its silo).</summary>
@@ -28,6 +33,10 @@ public sealed class CounterGrain : Grain, ICounterGrain
         _value++;
         return Task.CompletedTask;
     }
+
+    public Task BumpSelf() => GrainFactory.GetGrain<ICounterGrain>(GetPrimaryKeyString()).Bump();
+
+    public Task<int> Get() => Task.FromResult(_value);
 
     public Task<string> GetSiloName() => Task.FromResult(GrainContext.SiloName);
 
