@@ -1,6 +1,6 @@
-using System.Globalization;
 using GenCluster.Runtime.Calls;
 using GenCluster.Runtime.Client;
+using GenCluster.Testing.Processes;
 
 namespace GenCluster.Cluster.Tests;
 
@@ -33,26 +33,7 @@ public class ClusterFixture : IAsyncLifetime
         }
 
         // Start all three before waiting: they boot in parallel on two cores.
-        foreach (var silo in _silos)
-        {
-            await silo.WaitReadyAsync(TimeSpan.FromSeconds(90));
-        }
-
-        // Each silo must see all three active before tests rely on placement across them.
-        using var http = new HttpClient { Timeout = TimeSpan.FromSeconds(5) };
-        var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(60);
-        foreach (var silo in _silos)
-        {
-            while ((await silo.GetHealthAsync(http)).GetProperty("activeSilos").GetInt32() < _silos.Count)
-            {
-                if (DateTime.UtcNow > deadline)
-                {
-                    throw new TimeoutException($"silo {silo.Name} did not see {_silos.Count} active silos within 60 s:\n{silo.Output}");
-                }
-
-                await Task.Delay(100);
-            }
-        }
+        await SiloProcess.WaitUntilAllActiveAsync(_silos, readyTimeout: TimeSpan.FromSeconds(90));
 
         Client = CreateClient(Secret);
         await Client.ConnectAsync();
@@ -84,7 +65,7 @@ public class ClusterFixture : IAsyncLifetime
             ClusterSecret = secret,
             Tenant = tenant,
             ClientName = "cluster-tests",
-            Gateways = _silos.Where(s => !s.HasExited).Select(s => string.Create(CultureInfo.InvariantCulture, $"127.0.0.1:{s.Port}")).ToList(),
+            Gateways = _silos.Where(s => !s.HasExited).Select(s => s.Gateway).ToList(),
         },
         callOptions: new GrainCallOptions { ResponseTimeout = TimeSpan.FromSeconds(5) });
 

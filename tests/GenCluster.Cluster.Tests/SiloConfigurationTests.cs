@@ -1,3 +1,4 @@
+using GenCluster.Testing.Processes;
 namespace GenCluster.Cluster.Tests;
 
 /// <summary>A silo process refuses blob providers it cannot reach, before it joins anything.</summary>

@@ -1,8 +1,7 @@
-using System.Globalization;
-using GenCluster.Cluster.Tests;
 using GenCluster.Runtime.Calls;
 using GenCluster.Runtime.Client;
 using GenCluster.Testing;
+using GenCluster.Testing.Processes;
 
 namespace GenCluster.Benchmarks.Runtime;
 
@@ -71,26 +70,7 @@ internal sealed class BenchmarkCluster : IAsyncDisposable
                 ChildProcesses.Track(silo.Pid);
             }
 
-            foreach (var silo in cluster._silos)
-            {
-                await silo.WaitReadyAsync(TimeSpan.FromSeconds(120));
-            }
-
-            // Pinned placement needs each silo to know the other by name before the first call.
-            using var http = new HttpClient { Timeout = TimeSpan.FromSeconds(5) };
-            var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(60);
-            foreach (var silo in cluster._silos)
-            {
-                while ((await silo.GetHealthAsync(http)).GetProperty("activeSilos").GetInt32() < cluster._silos.Count)
-                {
-                    if (DateTime.UtcNow > deadline)
-                    {
-                        throw new TimeoutException($"silo {silo.Name} did not see all {cluster._silos.Count} silos active within 60 s:\n{silo.Output}");
-                    }
-
-                    await Task.Delay(100);
-                }
-            }
+            await SiloProcess.WaitUntilAllActiveAsync(cluster._silos);
 
             cluster.Client = ClusterClient.Create(
                 new ClusterClientOptions
@@ -98,7 +78,7 @@ internal sealed class BenchmarkCluster : IAsyncDisposable
                     ClusterId = ClusterId,
                     ClusterSecret = Secret,
                     ClientName = "benchmarks",
-                    Gateways = [string.Create(CultureInfo.InvariantCulture, $"127.0.0.1:{cluster._silos[0].Port}")],
+                    Gateways = [cluster._silos[0].Gateway],
                 },
                 callOptions: new GrainCallOptions { ResponseTimeout = TimeSpan.FromMinutes(5) });
             await cluster.Client.ConnectAsync();

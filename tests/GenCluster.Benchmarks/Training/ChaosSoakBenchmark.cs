@@ -3,7 +3,6 @@ using System.Globalization;
 using System.Security.Cryptography;
 using System.Text.Json;
 using GenCluster.Benchmarks.Runtime;
-using GenCluster.Cluster.Tests;
 using GenCluster.Contracts.Training;
 using GenCluster.Runtime.Calls;
 using GenCluster.Runtime.Client;
@@ -11,6 +10,7 @@ using GenCluster.Storage;
 using GenCluster.Storage.FileSystem;
 using GenCluster.Testing;
 using static GenCluster.Benchmarks.Runtime.BenchmarkReport;
+using GenCluster.Testing.Processes;
 
 namespace GenCluster.Benchmarks.Training;
 
@@ -52,12 +52,7 @@ internal static class ChaosSoakBenchmark
                 silos.Add(StartSilo($"silo-{next++}", directory));
             }
 
-            foreach (var silo in silos)
-            {
-                await silo.WaitReadyAsync(TimeSpan.FromSeconds(120));
-            }
-
-            await WaitActiveAsync(silos, 3);
+            await SiloProcess.WaitUntilAllActiveAsync(silos);
             client = await ConnectAsync(silos);
             var plan = new TrainingPlan
             {
@@ -156,7 +151,7 @@ internal static class ChaosSoakBenchmark
                 ClusterId = ClusterId,
                 ClusterSecret = Secret,
                 ClientName = "chaos-soak",
-                Gateways = [.. silos.Select(s => string.Create(CultureInfo.InvariantCulture, $"127.0.0.1:{s.Port}"))],
+                Gateways = [.. silos.Select(s => s.Gateway)],
             },
             callOptions: new GrainCallOptions { ResponseTimeout = TimeSpan.FromSeconds(30) });
         await client.ConnectAsync();
@@ -184,24 +179,6 @@ internal static class ChaosSoakBenchmark
         ]);
         ChildProcesses.Track(silo.Pid);
         return silo;
-    }
-
-    private static async Task WaitActiveAsync(List<SiloProcess> silos, int count)
-    {
-        using var http = new HttpClient { Timeout = TimeSpan.FromSeconds(5) };
-        var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(60);
-        foreach (var silo in silos)
-        {
-            while ((await silo.GetHealthAsync(http)).GetProperty("activeSilos").GetInt32() < count)
-            {
-                if (DateTime.UtcNow > deadline)
-                {
-                    throw new TimeoutException($"silo {silo.Name} did not see {count} active silos within 60 s");
-                }
-
-                await Task.Delay(100);
-            }
-        }
     }
 
     /// <summary>Waits until <paramref name="steps"/> steps completed after <paramref name="since"/>; the last step's index.</summary>

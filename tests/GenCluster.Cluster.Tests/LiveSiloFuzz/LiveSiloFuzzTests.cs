@@ -18,6 +18,7 @@ using GenCluster.Transport;
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Options;
 using Xunit.Abstractions;
+using GenCluster.Testing.Processes;
 
 namespace GenCluster.Cluster.Tests.LiveSiloFuzz;
 

@@ -1,9 +1,8 @@
-using System.Net;
-using System.Net.Sockets;
 using GenCluster.Runtime.Activation;
 using GenCluster.Runtime.GrainDirectory;
 using GenCluster.Runtime.Tests.Grains;
 using GenCluster.Runtime.Tests.Support;
+using GenCluster.Testing.Processes;
 
 namespace GenCluster.Runtime.Tests.Cluster;
 
@@ -64,16 +63,6 @@ public sealed class StaleLocationTests
     private static void PlantStaleLocation(TestSilo silo, TestSilo home, string key)
     {
         var grainId = home.Service<Catalog>().Activations.Select(a => a.Address.GrainId).Single(id => id.Key == key);
-        silo.Service<GrainDirectoryCache>().Set(grainId, new SiloAddress("127.0.0.1", ClosedLoopbackPort(), Generation: 1));
-    }
-
-    private static int ClosedLoopbackPort()
-    {
-        // Bound and released: nothing listens there, so a connection is refused at once.
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        int port = ((IPEndPoint)listener.LocalEndpoint).Port;
-        listener.Stop();
-        return port;
+        silo.Service<GrainDirectoryCache>().Set(grainId, new SiloAddress("127.0.0.1", LoopbackPorts.Free(), Generation: 1));
     }
 }

@@ -1,4 +1,3 @@
-using System.Globalization;
 using GenCluster.Runtime.Calls;
 using GenCluster.Runtime.Client;
 using GenCluster.Storage;
@@ -7,6 +6,7 @@ using GenCluster.Testing.Azurite;
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Options;
 using Xunit.Abstractions;
+using GenCluster.Testing.Processes;
 
 namespace GenCluster.Training.Grains.Tests.Processes;
 
@@ -71,25 +71,7 @@ public abstract class CheckpointingProcessCluster : IAsyncLifetime
             ]));
         }
 
-        foreach (var silo in _silos)
-        {
-            await silo.WaitReadyAsync(TimeSpan.FromSeconds(120));
-        }
-
-        using var http = new HttpClient { Timeout = TimeSpan.FromSeconds(5) };
-        var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(60);
-        foreach (var silo in _silos)
-        {
-            while (await silo.ActiveSilosAsync(http) < _silos.Count)
-            {
-                if (DateTime.UtcNow > deadline)
-                {
-                    throw new TimeoutException($"silo {silo.Name} did not see {_silos.Count} active silos within 60 s:\n{silo.Output}");
-                }
-
-                await Task.Delay(100);
-            }
-        }
+        await SiloProcess.WaitUntilAllActiveAsync(_silos);
 
         Client = ClusterClient.Create(
             new ClusterClientOptions
@@ -98,7 +80,7 @@ public abstract class CheckpointingProcessCluster : IAsyncLifetime
                 ClusterSecret = Secret,
                 Tenant = "tests",
                 ClientName = "recovery-tests",
-                Gateways = [.. _silos.Select(s => string.Create(CultureInfo.InvariantCulture, $"127.0.0.1:{s.Port}"))],
+                Gateways = [.. _silos.Select(s => s.Gateway)],
             },
             callOptions: new GrainCallOptions { ResponseTimeout = TimeSpan.FromSeconds(30) });
         await Client.ConnectAsync();

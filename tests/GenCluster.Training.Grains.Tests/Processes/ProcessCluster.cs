@@ -1,6 +1,6 @@
-using System.Globalization;
 using GenCluster.Runtime.Calls;
 using GenCluster.Runtime.Client;
+using GenCluster.Testing.Processes;
 
 namespace GenCluster.Training.Grains.Tests.Processes;
 
@@ -45,25 +45,7 @@ public sealed class ProcessCluster : IAsyncLifetime
             ]));
         }
 
-        foreach (var silo in _silos)
-        {
-            await silo.WaitReadyAsync(TimeSpan.FromSeconds(120));
-        }
-
-        using var http = new HttpClient { Timeout = TimeSpan.FromSeconds(5) };
-        var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(60);
-        foreach (var silo in _silos)
-        {
-            while (await silo.ActiveSilosAsync(http) < _silos.Count)
-            {
-                if (DateTime.UtcNow > deadline)
-                {
-                    throw new TimeoutException($"silo {silo.Name} did not see {_silos.Count} active silos within 60 s:\n{silo.Output}");
-                }
-
-                await Task.Delay(100);
-            }
-        }
+        await SiloProcess.WaitUntilAllActiveAsync(_silos);
 
         Client = ClusterClient.Create(
             new ClusterClientOptions
@@ -72,7 +54,7 @@ public sealed class ProcessCluster : IAsyncLifetime
                 ClusterSecret = Secret,
                 Tenant = "tests",
                 ClientName = "training-process-tests",
-                Gateways = [.. _silos.Select(s => string.Create(CultureInfo.InvariantCulture, $"127.0.0.1:{s.Port}"))],
+                Gateways = [.. _silos.Select(s => s.Gateway)],
             },
             callOptions: new GrainCallOptions { ResponseTimeout = TimeSpan.FromSeconds(60) });
         await Client.ConnectAsync();

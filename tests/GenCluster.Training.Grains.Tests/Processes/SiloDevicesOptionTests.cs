@@ -1,3 +1,4 @@
+using GenCluster.Testing.Processes;
 namespace GenCluster.Training.Grains.Tests.Processes;
 
 /// <summary>The silo's <c>--devices</c> option is checked before the silo starts.</summary>

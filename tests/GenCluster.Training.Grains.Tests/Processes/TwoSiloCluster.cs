@@ -1,4 +1,4 @@
-using System.Globalization;
+using GenCluster.Testing.Processes;
 
 namespace GenCluster.Training.Grains.Tests.Processes;
 
@@ -14,7 +14,7 @@ public sealed class TwoSiloCluster : IAsyncLifetime
     internal IReadOnlyList<SiloProcess> Silos => _silos;
 
     /// <summary>The gateways as <c>--gateway</c> takes them.</summary>
-    public string Gateways => string.Join(',', _silos.Select(s => string.Create(CultureInfo.InvariantCulture, $"127.0.0.1:{s.Port}")));
+    public string Gateways => string.Join(',', _silos.Select(s => s.Gateway));
 
     public async Task InitializeAsync()
     {
@@ -34,25 +34,7 @@ public sealed class TwoSiloCluster : IAsyncLifetime
             ]));
         }
 
-        foreach (var silo in _silos)
-        {
-            await silo.WaitReadyAsync(TimeSpan.FromSeconds(120));
-        }
-
-        using var http = new HttpClient { Timeout = TimeSpan.FromSeconds(5) };
-        var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(60);
-        foreach (var silo in _silos)
-        {
-            while (await silo.ActiveSilosAsync(http) < _silos.Count)
-            {
-                if (DateTime.UtcNow > deadline)
-                {
-                    throw new TimeoutException($"silo {silo.Name} did not see {_silos.Count} active silos within 60 s:\n{silo.Output}");
-                }
-
-                await Task.Delay(100);
-            }
-        }
+        await SiloProcess.WaitUntilAllActiveAsync(_silos);
     }
 
     public Task DisposeAsync()
