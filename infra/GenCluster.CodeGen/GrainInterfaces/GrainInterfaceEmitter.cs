@@ -179,12 +179,15 @@ internal static class GrainInterfaceEmitter
     private static void EmitInvokeMethod(SourceWriter source, GrainInterfaceModel model, GrainMethodModel method)
     {
         var serialized = SerializedArguments(method);
+        // Tensor views among the arguments read the received frame in place under one lease, which ends when the method
+        // completes, before the runtime gives the frame back to its pool (see TensorView<T>).
         string read = serialized.Count switch
         {
             0 => $"Read{method.FieldName}(arguments);",
-            1 => $"var {serialized[0].Name} = Read{method.FieldName}(arguments);",
-            _ => $"var ({string.Join(", ", serialized.Select(a => a.Name))}) = Read{method.FieldName}(arguments);",
+            1 => $"var {serialized[0].Name} = Read{method.FieldName}(arguments, out var views);",
+            _ => $"var ({string.Join(", ", serialized.Select(a => a.Name))}) = Read{method.FieldName}(arguments, out var views);",
         };
+        bool leased = serialized.Count > 0;
         var callArguments = method.Parameters.Select((p, i) => p.IsCancellationToken ? "cancellationToken" : $"arg{i}");
         string call = $"grain.{TypeNames.Identifier(method.Name)}({string.Join(", ", callArguments)})";
         string signature = $"({model.FullyQualifiedName} grain, {ReadOnlyMemoryOfBytes} arguments, {CancellationToken} cancellationToken)";
@@ -197,7 +200,24 @@ internal static class GrainInterfaceEmitter
             source.Line("try");
             source.Open();
             source.Line(read);
-            source.Line($"var items = {call};");
+            if (leased)
+            {
+                // The frame is given back once the stream is returned, so the views end here, before any item is produced.
+                source.Line("global::System.Collections.Generic.IAsyncEnumerable<" + method.ResultType + "> items;");
+                source.Line("try");
+                source.Open();
+                source.Line($"items = {call};");
+                source.Close();
+                source.Line("finally");
+                source.Open();
+                source.Line("views?.End();");
+                source.Close();
+            }
+            else
+            {
+                source.Line($"var items = {call};");
+            }
+
             source.Line($"return new {ValueTask}<{GrainCallResult}>({GrainCallResult}.FromStream({StreamSerialization}.SerializeItems<{method.ResultType}>(items, cancellationToken)));");
             source.Close();
             source.Line("catch (global::System.Exception exception)");
@@ -211,6 +231,12 @@ internal static class GrainInterfaceEmitter
         source.Line($"private static async {ValueTask}<{GrainCallResult}> Invoke{method.FieldName}{signature}");
         source.Open();
         source.Line(read);
+        if (leased)
+        {
+            source.Line("try");
+            source.Open();
+        }
+
         if (method.ResultType is null)
         {
             source.Line($"await {call}.ConfigureAwait(false);");
@@ -218,9 +244,19 @@ internal static class GrainInterfaceEmitter
         }
         else
         {
+            // Serialized before the views end: a result that is (or contains) a received view is copied while valid.
             source.Line($"var result = await {call}.ConfigureAwait(false);");
             string serialize = method.ResultByReference ? "SerializeByReference" : "SerializeToMemory";
             source.Line($"return {GrainCallResult}.FromValue({MessagePackSerializer}.{serialize}<{method.ResultType}>(result));");
+        }
+
+        if (leased)
+        {
+            source.Close();
+            source.Line("finally");
+            source.Open();
+            source.Line("views?.End();");
+            source.Close();
         }
 
         source.Close();
@@ -236,7 +272,22 @@ internal static class GrainInterfaceEmitter
             1 => serialized[0].Type,
             _ => "(" + string.Join(", ", serialized.Select(a => a.Type)) + ")",
         };
-        source.Line($"private static {returnType} Read{method.FieldName}({ReadOnlyMemoryOfBytes} arguments)");
+        if (serialized.Count == 0)
+        {
+            source.Line($"private static {returnType} Read{method.FieldName}({ReadOnlyMemoryOfBytes} arguments)");
+            source.Open();
+            source.Line($"var reader = new {MessagePackReader}(arguments);");
+            source.Line($"{ArgumentArray}.ReadHeader(ref reader, 0, {Literal(method.DisplayName)});");
+            source.Line($"{ArgumentArray}.ReadEnd(ref reader, {Literal(method.DisplayName)});");
+            source.Close();
+            return;
+        }
+
+        source.Line($"private static {returnType} Read{method.FieldName}({ReadOnlyMemoryOfBytes} arguments, out {TensorViewLease}? views)");
+        source.Open();
+        source.Line("views = null;");
+        source.Line($"var scope = {TensorViewScope}.Enter();");
+        source.Line("try");
         source.Open();
         source.Line($"var reader = new {MessagePackReader}(arguments);");
         source.Line($"{ArgumentArray}.ReadHeader(ref reader, {serialized.Count}, {Literal(method.DisplayName)});");
@@ -250,11 +301,16 @@ internal static class GrainInterfaceEmitter
         {
             source.Line($"return {serialized[0].Name};");
         }
-        else if (serialized.Count > 1)
+        else
         {
             source.Line($"return ({string.Join(", ", serialized.Select(a => a.Name))});");
         }
 
+        source.Close();
+        source.Line("finally");
+        source.Open();
+        source.Line("views = scope.Exit();");
+        source.Close();
         source.Close();
     }
 
