@@ -71,7 +71,7 @@ internal sealed class BucketReduction
 
         if (gradients.IsDefault || gradients.Length != Length || gradients.Shape.Length != 1)
         {
-            throw new InvalidOperationException($"bucket {_index} has {Length} elements; rank {rank} sent {(gradients.IsDefault ? "none" : gradients.ToString())}");
+            throw new InvalidOperationException($"bucket {_index} has {Length} elements; rank {rank} sent {(gradients.IsDefault ? "none" : gradients.Length)} (shape [{string.Join(", ", gradients.Shape.ToArray())}])");
         }
 
         if (rank < _summed || !_arrived[rank].IsDefault)
