@@ -110,6 +110,24 @@ public sealed class TensorViewSerializerTests
     }
 
     [Fact]
+    public void A_lent_view_is_shared_with_an_in_silo_callee_of_a_two_way_call_and_copied_for_a_one_way_call()
+    {
+        var values = Enumerable.Range(0, 50_000).Select(i => (float)i).ToArray();
+        using var buffer = SerializationBuffer.Rent(keepReferences: true);
+        var writer = new MessagePackWriter(buffer);
+        writer.WriteArrayHeader(1);
+        Serializer<TensorView<float>>.Instance.Serialize(ref writer, TensorView.Of(values));
+        var body = buffer.TakeWritten();
+
+        var shared = SegmentedMemory.HandOverCopy(body, shareLent: true);
+        var copied = SegmentedMemory.HandOverCopy(body, shareLent: false);
+
+        ReadSingleView(shared).Bytes.Overlaps(System.Runtime.InteropServices.MemoryMarshal.AsBytes(values.AsSpan())).Should().BeTrue("a two-way callee reads the caller's memory");
+        ReadSingleView(copied).Bytes.Overlaps(System.Runtime.InteropServices.MemoryMarshal.AsBytes(values.AsSpan())).Should().BeFalse("a one-way call completes before its callee runs");
+        ReadSingleView(copied).ToArray().Should().Equal(values);
+    }
+
+    [Fact]
     public void A_tensor_of_another_dtype_is_refused_with_a_typed_error()
     {
         var doubles = MessagePackSerializer.Serialize(new double[] { 1, 2 });
@@ -138,6 +156,22 @@ public sealed class TensorViewSerializerTests
         var read = () => MessagePackSerializer.Deserialize<TensorView<float>>(buffer.WrittenMemory);
 
         read.Should().Throw<MessagePackDecodeException>().Which.Error.Should().Be(MessagePackDecodeError.InvalidTensor);
+    }
+
+    // As a generated invoker reads arguments: inside a scope (the lease is left open, as during the call).
+    private static TensorView<float> ReadSingleView(ReadOnlyMemory<byte> body)
+    {
+        var scope = TensorViewScope.Enter();
+        try
+        {
+            var reader = new MessagePackReader(SegmentedMemory.AsSequence(body));
+            reader.ReadArrayHeader().Should().Be(1);
+            return Serializer<TensorView<float>>.Instance.Deserialize(ref reader);
+        }
+        finally
+        {
+            scope.Exit();
+        }
     }
 
     [Fact]
