@@ -8,7 +8,8 @@ namespace GenCluster.Cluster.TestGrains;
 /// One rank of the all-reduce benchmark, pinned to the silo its key names (<c>silo-a/allreduce/run/0</c>). It
 /// all-reduces (sums) a float32 vector with the other ranks through the path a training step uses: the vector is cut
 /// into buckets over S parameter-shard grains in <see cref="ShardUpdate.Sum"/> mode, each bucket is pushed as a view
-/// of the rank's vector (no copy out), and each shard's answer (the sum over the W ranks) is written back as it arrives.
+/// of the rank's vector (no copy out), and each shard's answer (the sum over the W ranks) is decoded straight into the
+/// rank's output as it arrives.
 /// </summary>
 public interface IAllReduceWorkerGrain : IGrainWithStringKey
 {
@@ -166,16 +167,11 @@ public sealed class AllReduceWorkerGrain : Grain, IAllReduceWorkerGrain
 
     private async Task PushAndWriteBack(AllReducePlan plan, long step, (int Shard, int Bucket, int Offset, int Length) bucket)
     {
-        // Sent from the rank's vector itself (a view; the vector is unchanged until the push completes), and the answer,
-        // a view over the reply frame, is written straight into the output and given back.
+        // Sent from the rank's vector itself (a view; the vector is unchanged until the push completes), and the answer
+        // is decoded from the reply straight into the output (a destination of the bucket's length, checked on arrival).
         var payload = TensorView.Of(_input, bucket.Offset, bucket.Length);
-        using var sum = await Shard(bucket.Shard).PushGradients(new GradientBucket(plan.RunId, ModelRole.Generator, step, bucket.Bucket, bucket.Shard, plan.Rank, payload));
-        if (sum.Length != bucket.Length)
-        {
-            throw new InvalidOperationException($"shard {bucket.Shard} answered bucket {bucket.Bucket} with {sum.Length} elements, expected {bucket.Length}");
-        }
-
-        sum.CopyTo(_output.AsSpan(bucket.Offset, bucket.Length));
+        var answer = _output.AsMemory(bucket.Offset, bucket.Length);
+        await Shard(bucket.Shard).PushGradients(new GradientBucket(plan.RunId, ModelRole.Generator, step, bucket.Bucket, bucket.Shard, plan.Rank, payload), answer);
     }
 
     private IParameterShardGrain Shard(int index) => GrainFactory.GetGrain<IParameterShardGrain>(TrainingKeys.Shard(_plan!.RunId, ModelRole.Generator, index));

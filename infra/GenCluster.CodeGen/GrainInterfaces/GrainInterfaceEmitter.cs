@@ -89,8 +89,13 @@ internal static class GrainInterfaceEmitter
         int tokenIndex = method.Parameters.ToList().FindIndex(p => p.IsCancellationToken);
         string token = tokenIndex >= 0 ? $"arg{tokenIndex}" : "default";
         string descriptor = $"{MethodsClass(model)}.{method.FieldName}";
+        int destinationIndex = method.Parameters.ToList().FindIndex(p => p.DestinationElementType is not null);
+        string? into = destinationIndex < 0 ? null
+            : $"Invoker.InvokeIntoAsync<{method.Parameters[destinationIndex].DestinationElementType}>(this, {descriptor}, {arguments}, arg{destinationIndex}.Memory, {token})";
         string call = method.Kind switch
         {
+            ReturnKind.TaskOfResult when into is not null => $"arg{destinationIndex}.IsDefault ? Invoker.InvokeAsync<{method.ResultType}>(this, {descriptor}, {arguments}, {token}) : {into}",
+            ReturnKind.ValueTaskOfResult when into is not null => $"new {ValueTask}<{method.ResultType}>(arg{destinationIndex}.IsDefault ? Invoker.InvokeAsync<{method.ResultType}>(this, {descriptor}, {arguments}, {token}) : {into})",
             ReturnKind.Task => $"Invoker.InvokeAsync(this, {descriptor}, {arguments}, {token})",
             ReturnKind.ValueTask => $"new {ValueTask}(Invoker.InvokeAsync(this, {descriptor}, {arguments}, {token}))",
             ReturnKind.TaskOfResult => $"Invoker.InvokeAsync<{method.ResultType}>(this, {descriptor}, {arguments}, {token})",
@@ -188,7 +193,7 @@ internal static class GrainInterfaceEmitter
             _ => $"var ({string.Join(", ", serialized.Select(a => a.Name))}) = Read{method.FieldName}(arguments, out var views);",
         };
         bool leased = serialized.Count > 0;
-        var callArguments = method.Parameters.Select((p, i) => p.IsCancellationToken ? "cancellationToken" : $"arg{i}");
+        var callArguments = method.Parameters.Select((p, i) => p.IsCancellationToken ? "cancellationToken" : p.DestinationElementType is not null ? "default" : $"arg{i}");
         string call = $"grain.{TypeNames.Identifier(method.Name)}({string.Join(", ", callArguments)})";
         string signature = $"({model.FullyQualifiedName} grain, {ReadOnlyMemoryOfBytes} arguments, {CancellationToken} cancellationToken)";
 
@@ -317,7 +322,7 @@ internal static class GrainInterfaceEmitter
     private static List<(string Name, string Type)> SerializedArguments(GrainMethodModel method) =>
         method.Parameters
             .Select((p, i) => (Parameter: p, Name: $"arg{i}"))
-            .Where(a => !a.Parameter.IsCancellationToken)
+            .Where(a => !a.Parameter.IsCallerOnly)
             .Select(a => (a.Name, a.Parameter.Type))
             .ToList();
 

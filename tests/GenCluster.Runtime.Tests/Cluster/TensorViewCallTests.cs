@@ -120,6 +120,43 @@ public sealed class TensorViewCallTests(ClusterFixture fixture)
         result.Dispose(); // a second dispose does nothing
     }
 
+    [Theory]
+    [InlineData(true)]
+    [InlineData(false)]
+    public async Task A_result_is_decoded_straight_into_the_callers_destination(bool remote)
+    {
+        var grain = Grain(remote, out _);
+        var values = Pattern(6, Large);
+        var output = new float[Large + 10];
+        output.AsSpan().Fill(-1f);
+
+        var result = await grain.OffsetInto(values, 2f, output.AsMemory(5, Large));
+
+        result.Bytes.Overlaps(System.Runtime.InteropServices.MemoryMarshal.AsBytes(output.AsSpan())).Should().BeTrue("the view is the destination");
+        for (int i = 0; i < Large; i++)
+        {
+            if (output[5 + i] != values[i] + 2f)
+            {
+                Assert.Fail($"element {i} is {output[5 + i]}, expected {values[i] + 2f}");
+            }
+        }
+
+        output[..5].Should().OnlyContain(v => v == -1f, "nothing is written before the destination");
+        output[^5..].Should().OnlyContain(v => v == -1f, "nor after it");
+        (await grain.OffsetInto(values, 3f, default)).ToArray()[0].Should().Be(values[0] + 3f, "without a destination the result is a view as usual");
+    }
+
+    [Fact]
+    public async Task A_destination_of_another_length_fails_the_call_with_a_typed_error()
+    {
+        var grain = Grain(remote: true, out _);
+
+        var call = () => grain.OffsetInto(Pattern(7, 1_000), 1f, new float[999]);
+
+        (await call.Should().ThrowAsync<GenCluster.MessagePack.MessagePackDecodeException>())
+            .Which.Error.Should().Be(GenCluster.MessagePack.MessagePackDecodeError.InvalidTensor);
+    }
+
     private ITensorViewGrain Grain(bool remote, out string key)
     {
         key = $"silo-2/tensor-view-{Guid.NewGuid():N}";

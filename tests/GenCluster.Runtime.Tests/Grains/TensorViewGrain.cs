@@ -9,6 +9,13 @@ public interface ITensorViewGrain : IGrainWithStringKey
     /// <summary><paramref name="values"/> + <paramref name="delta"/>, returned as a view of a new array.</summary>
     Task<TensorView<float>> Offset(TensorView<float> values, float delta);
 
+    /// <summary>
+    /// <paramref name="values"/> + <paramref name="delta"/> from a buffer the grain keeps and changes only at its next
+    /// call, sent by reference; the caller may have it decoded straight into <paramref name="into"/>.
+    /// </summary>
+    [ResultByReference]
+    Task<TensorView<float>> OffsetInto(TensorView<float> values, float delta, TensorDestination<float> into);
+
     /// <summary>Returns the received view itself (which the runtime must copy, its frame being given back).</summary>
     [ResultByReference]
     Task<TensorView<float>> Echo(TensorView<float> values);
@@ -30,6 +37,7 @@ public sealed record ViewSummary([Id(0)] long[] Shape, [Id(1)] double Sum);
 public sealed class TensorViewGrain : Grain, ITensorViewGrain
 {
     private TensorView<float> _kept;
+    private float[] _answer = [];
 
     public Task<ViewSummary> Summarize(TensorView<float> values)
     {
@@ -54,6 +62,27 @@ public sealed class TensorViewGrain : Grain, ITensorViewGrain
         }
 
         return result;
+    }
+
+    public Task<TensorView<float>> OffsetInto(TensorView<float> values, float delta, TensorDestination<float> into)
+    {
+        if (!into.IsDefault)
+        {
+            throw new InvalidOperationException("a destination never travels to the grain");
+        }
+
+        var source = values.Span;
+        if (_answer.Length != source.Length)
+        {
+            _answer = new float[source.Length];
+        }
+
+        for (int i = 0; i < source.Length; i++)
+        {
+            _answer[i] = source[i] + delta;
+        }
+
+        return Task.FromResult<TensorView<float>>(_answer);
     }
 
     public Task<TensorView<float>> Echo(TensorView<float> values) => Task.FromResult(values);
