@@ -15,7 +15,8 @@ namespace GenCluster.Runtime;
 /// <para><b>Tensor views</b> (<see cref="TensorView{T}"/>) avoid the remaining copies: a grain method taking one reads the
 /// elements in the received frame, and a caller in the same silo lends its memory to the callee for the call (the same
 /// rule: unchanged until the call completes, and not reused after a call that ended early). The view a method received
-/// is valid until the method's task completes; a view received as a result until it is disposed.</para>
+/// is valid until the method's task completes; a view received as a result until it is disposed. A
+/// <see cref="TensorDestination{T}"/> parameter has the result decoded straight into the caller's memory.</para>
 /// </remarks>
 public interface IGrain
 {
