@@ -1,4 +1,3 @@
-using System.Buffers;
 using GenCluster.MessagePack;
 
 namespace GenCluster.Runtime.Serialization;
