@@ -28,6 +28,25 @@ public static class ArrayBytes
     }
 
     /// <summary>
+    /// The bytes of <paramref name="elements"/>, <em>lent</em> for the duration of one call: a tensor view argument
+    /// (<c>TensorView&lt;T&gt;</c>) whose caller leaves the memory unchanged until the call completes. Besides being
+    /// sent by reference like <see cref="Of{T}"/>, lent bytes may be read in place by a callee in the same process
+    /// (see <see cref="IsLent"/> and <see cref="SegmentedMemory.HandOverCopy(ReadOnlyMemory{byte}, bool)"/>).
+    /// </summary>
+    /// <typeparam name="T">The element type.</typeparam>
+    /// <param name="elements">Any memory of elements (an array, a slice of one, native memory); referenced, not copied.</param>
+    /// <returns>Memory over the elements' bytes.</returns>
+    public static ReadOnlyMemory<byte> Lend<T>(ReadOnlyMemory<T> elements)
+        where T : unmanaged => new LentBytes<T>(elements).Memory;
+
+    /// <summary>Whether <paramref name="bytes"/> are exactly bytes lent by <see cref="Lend{T}"/>.</summary>
+    /// <param name="bytes">Any bytes.</param>
+    /// <returns>True for lent bytes, which a callee in this process may read in place for the duration of the call.</returns>
+    public static bool IsLent(ReadOnlyMemory<byte> bytes) =>
+        MemoryMarshal.TryGetMemoryManager<byte, ArrayByteMemory>(bytes, out var manager, out int start, out int length)
+            && manager.IsLent && start == 0 && length == manager.ByteLength;
+
+    /// <summary>
     /// A copy of <paramref name="bytes"/> that no one else references: when they are all of an array's bytes
     /// (<see cref="Of{T}"/>), a new array of the same element type that one reader may take over
     /// (<see cref="TryTake{T}"/>); otherwise a plain byte copy.
@@ -64,7 +83,64 @@ public static class ArrayBytes
     {
         public abstract int ByteLength { get; }
 
+        public virtual bool IsLent => false;
+
         public abstract ReadOnlyMemory<byte> CopyForHandOver();
+    }
+
+    // Bytes of a caller's elements for the duration of one call; never taken over, always copied when handed over.
+    private sealed class LentBytes<T>(ReadOnlyMemory<T> elements) : ArrayByteMemory
+        where T : unmanaged
+    {
+        public override int ByteLength => checked(elements.Length * System.Runtime.CompilerServices.Unsafe.SizeOf<T>());
+
+        public override bool IsLent => true;
+
+        public override ReadOnlyMemory<byte> CopyForHandOver()
+        {
+            var copy = GC.AllocateUninitializedArray<T>(elements.Length);
+            elements.Span.CopyTo(copy);
+            return new ArrayByteManager<T>(copy, handedOver: true).Memory;
+        }
+
+        // Read-only use only: nothing in the runtime writes through the span of memory it sends or reads.
+        public override Span<byte> GetSpan() => MemoryMarshal.AsBytes(MemoryMarshal.AsMemory(elements).Span);
+
+        private readonly Lock _lock = new();
+        private MemoryHandle _pin;
+        private int _pins;
+
+        // The elements' own memory is pinned once for all concurrent pins (a socket send pins what it sends).
+        public override unsafe MemoryHandle Pin(int elementIndex = 0)
+        {
+            ArgumentOutOfRangeException.ThrowIfNegative(elementIndex);
+            ArgumentOutOfRangeException.ThrowIfGreaterThan(elementIndex, ByteLength);
+            lock (_lock)
+            {
+                if (_pins++ == 0)
+                {
+                    _pin = MemoryMarshal.AsMemory(elements).Pin();
+                }
+
+                return new MemoryHandle((byte*)_pin.Pointer + elementIndex, pinnable: this);
+            }
+        }
+
+        public override void Unpin()
+        {
+            lock (_lock)
+            {
+                if (_pins > 0 && --_pins == 0)
+                {
+                    _pin.Dispose();
+                    _pin = default;
+                }
+            }
+        }
+
+        protected override void Dispose(bool disposing)
+        {
+        }
     }
 
     private sealed class ArrayByteManager<T>(T[] array, bool handedOver) : ArrayByteMemory

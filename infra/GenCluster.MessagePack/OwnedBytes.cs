@@ -72,6 +72,36 @@ public sealed class OwnedBytes : MemoryManager<byte>
         }
     }
 
+    /// <summary>
+    /// Takes over the duty to release the owned array behind <paramref name="memory"/>: afterwards
+    /// <see cref="Release"/> does nothing, and the array goes back to its creator only when <paramref name="release"/>
+    /// is invoked (at most once; never invoking it just leaves the array to the garbage collector). A reader that keeps
+    /// a slice of a received frame beyond the point where the frame would be released uses this.
+    /// </summary>
+    /// <param name="memory">Any memory.</param>
+    /// <param name="release">Gives the array back; null when there was nothing to take over.</param>
+    /// <returns>True when <paramref name="memory"/> is owned memory whose release had not happened or been taken yet.</returns>
+    public static bool TryTakeRelease(ReadOnlyMemory<byte> memory, [System.Diagnostics.CodeAnalysis.NotNullWhen(true)] out Action? release)
+    {
+        release = null;
+        if (!MemoryMarshal.TryGetMemoryManager<byte, OwnedBytes>(memory, out var owned)
+            || Interlocked.Exchange(ref owned._release, null) is not { } giveBack)
+        {
+            return false;
+        }
+
+        var array = owned._array;
+        int once = 0;
+        release = () =>
+        {
+            if (Interlocked.Exchange(ref once, 1) == 0)
+            {
+                giveBack(array);
+            }
+        };
+        return true;
+    }
+
     /// <inheritdoc />
     public override Span<byte> GetSpan() => _array.AsSpan(0, _length);
 

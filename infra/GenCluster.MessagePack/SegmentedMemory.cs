@@ -75,7 +75,17 @@ public sealed class SegmentedMemory : MemoryManager<byte>
     /// </summary>
     /// <param name="memory">Any memory, for example a call's encoded arguments.</param>
     /// <returns>The copy.</returns>
-    public static ReadOnlyMemory<byte> HandOverCopy(ReadOnlyMemory<byte> memory)
+    public static ReadOnlyMemory<byte> HandOverCopy(ReadOnlyMemory<byte> memory) => HandOverCopy(memory, shareLent: false);
+
+    /// <summary>
+    /// As <see cref="HandOverCopy(ReadOnlyMemory{byte})"/>, except that with <paramref name="shareLent"/> blocks lent for
+    /// the duration of a call (<see cref="ArrayBytes.Lend{T}"/>) are shared, not copied: for a call within the process
+    /// whose caller waits for it to complete, the callee then reads the caller's memory in place.
+    /// </summary>
+    /// <param name="memory">Any memory, for example a call's encoded arguments.</param>
+    /// <param name="shareLent">Share lent blocks instead of copying them.</param>
+    /// <returns>The copy, which shares at most the lent blocks.</returns>
+    public static ReadOnlyMemory<byte> HandOverCopy(ReadOnlyMemory<byte> memory, bool shareLent)
     {
         if (!MemoryMarshal.TryGetMemoryManager<byte, SegmentedMemory>(memory, out var segmented, out int start, out int length)
             || start != 0 || length != segmented.Length)
@@ -86,7 +96,8 @@ public sealed class SegmentedMemory : MemoryManager<byte>
         var copies = new ReadOnlyMemory<byte>[segmented._segments.Length];
         for (int i = 0; i < copies.Length; i++)
         {
-            copies[i] = ArrayBytes.HandOverCopy(segmented._segments[i]);
+            var segment = segmented._segments[i];
+            copies[i] = shareLent && ArrayBytes.IsLent(segment) ? segment : ArrayBytes.HandOverCopy(segment);
         }
 
         return new SegmentedMemory(copies).Memory;

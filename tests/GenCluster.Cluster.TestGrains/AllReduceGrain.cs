@@ -7,8 +7,9 @@ namespace GenCluster.Cluster.TestGrains;
 /// <summary>
 /// One rank of the all-reduce benchmark, pinned to the silo its key names (<c>silo-a/allreduce/run/0</c>). It
 /// all-reduces (sums) a float32 vector with the other ranks through the path a training step uses: the vector is cut
-/// into buckets over S parameter-shard grains in <see cref="ShardUpdate.Sum"/> mode, each bucket is copied out and
-/// pushed, and each shard's answer (the sum over the W ranks) is written back as it arrives.
+/// into buckets over S parameter-shard grains in <see cref="ShardUpdate.Sum"/> mode, each bucket is pushed as a view
+/// of the rank's vector (no copy out), and each shard's answer (the sum over the W ranks) is decoded straight into the
+/// rank's output as it arrives.
 /// </summary>
 public interface IAllReduceWorkerGrain : IGrainWithStringKey
 {
@@ -166,15 +167,11 @@ public sealed class AllReduceWorkerGrain : Grain, IAllReduceWorkerGrain
 
     private async Task PushAndWriteBack(AllReducePlan plan, long step, (int Shard, int Bucket, int Offset, int Length) bucket)
     {
-        // The copy out of the rank's vector is the training path's (a bucket is copied out of the gradient buffer).
-        var payload = _input.AsSpan(bucket.Offset, bucket.Length).ToArray();
-        var sum = await Shard(bucket.Shard).PushGradients(new GradientBucket(plan.RunId, ModelRole.Generator, step, bucket.Bucket, bucket.Shard, plan.Rank, payload));
-        if (sum.Length != bucket.Length)
-        {
-            throw new InvalidOperationException($"shard {bucket.Shard} answered bucket {bucket.Bucket} with {sum.Length} elements, expected {bucket.Length}");
-        }
-
-        sum.CopyTo(_output.AsSpan(bucket.Offset));
+        // Sent from the rank's vector itself (a view; the vector is unchanged until the push completes), and the answer
+        // is decoded from the reply straight into the output (a destination of the bucket's length, checked on arrival).
+        var payload = TensorView.Of(_input, bucket.Offset, bucket.Length);
+        var answer = _output.AsMemory(bucket.Offset, bucket.Length);
+        await Shard(bucket.Shard).PushGradients(new GradientBucket(plan.RunId, ModelRole.Generator, step, bucket.Bucket, bucket.Shard, plan.Rank, payload), answer);
     }
 
     private IParameterShardGrain Shard(int index) => GrainFactory.GetGrain<IParameterShardGrain>(TrainingKeys.Shard(_plan!.RunId, ModelRole.Generator, index));

@@ -16,8 +16,13 @@ public interface IBenchmarkTargetGrain : IGrainWithStringKey
     /// <summary>Returns <paramref name="value"/> + 1 (the throughput benchmark: smallest useful call).</summary>
     Task<int> Increment(int value);
 
-    /// <summary>Receives a tensor and returns its element count (the tensor-transfer benchmark).</summary>
-    Task<int> Receive(float[] tensor);
+    /// <summary>
+    /// Receives a tensor, read in place in the received frame (a view, no copy into an array), and returns its element
+    /// count once it has checked one element in every 4 KiB page against the sender's pattern <c>i * 0.5f</c> (the
+    /// tensor-transfer benchmark): proof that every page of the tensor arrived intact.
+    /// </summary>
+    /// <exception cref="InvalidOperationException">An element differs from the pattern.</exception>
+    Task<int> Receive(TensorView<float> tensor);
 }
 
 /// <summary>
@@ -59,7 +64,30 @@ public sealed class BenchmarkTargetGrain : Grain, IBenchmarkTargetGrain
 
     public Task<int> Increment(int value) => Task.FromResult(value + 1);
 
-    public Task<int> Receive(float[] tensor) => Task.FromResult(tensor.Length);
+    public Task<int> Receive(TensorView<float> tensor)
+    {
+        var elements = tensor.Span;
+        const int PerPage = 4096 / sizeof(float);
+        for (var i = 0; i < elements.Length; i += PerPage)
+        {
+            CheckPattern(elements, i);
+        }
+
+        if (elements.Length > 0)
+        {
+            CheckPattern(elements, elements.Length - 1);
+        }
+
+        return Task.FromResult(elements.Length);
+    }
+
+    private static void CheckPattern(ReadOnlySpan<float> elements, int index)
+    {
+        if (elements[index] != index * 0.5f)
+        {
+            throw new InvalidOperationException($"element {index} arrived as {elements[index]}, sent as {index * 0.5f}");
+        }
+    }
 }
 
 [Placement(PlacementKind.Pinned)]

@@ -12,7 +12,10 @@ namespace GenCluster.Contracts.Training;
 /// <param name="Bucket">The bucket's index within its shard.</param>
 /// <param name="Shard">The shard's index.</param>
 /// <param name="Rank">The sending rank.</param>
-/// <param name="Gradients">∂loss/∂θ over the bucket's elements, on the sender's batch.</param>
+/// <param name="Gradients">
+/// ∂loss/∂θ over the bucket's elements, on the sender's batch: a view, so the sender sends it from its own buffer (leave
+/// it unchanged until the push completes) and the shard reads it in the received frame (valid while the push runs).
+/// </param>
 [GenerateSerializer]
 public sealed record GradientBucket(
     [Id(0)] string ExperimentId,
@@ -21,4 +24,4 @@ public sealed record GradientBucket(
     [Id(3)] int Bucket,
     [Id(4)] int Shard,
     [Id(5)] int Rank,
-    [Id(6)] float[] Gradients);
+    [Id(6)] TensorView<float> Gradients);

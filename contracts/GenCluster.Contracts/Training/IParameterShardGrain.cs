@@ -18,12 +18,18 @@ public interface IParameterShardGrain : IGrainWithStringKey
     /// bucket is updated, with the bucket's new parameters.
     /// </summary>
     /// <remarks>
-    /// The answer is one array shared by the W replies, which the shard never changes afterwards, so it is sent by
-    /// reference (<see cref="ResultByReferenceAttribute"/>) instead of being copied once per rank.
+    /// The shard sums the gradients straight from the received frames (<see cref="GradientBucket.Gradients"/> is a
+    /// <see cref="TensorView{T}"/>). The answer is one block of memory shared by the W replies, which the shard leaves
+    /// unchanged until every rank has it, so it is sent by reference (<see cref="ResultByReferenceAttribute"/>) instead of
+    /// being copied once per rank. The caller receives it straight into <paramref name="answer"/> when it gives one
+    /// (<see cref="TensorDestination{T}"/>, the bucket's length), else as a view over the reply frame: copy it where it
+    /// belongs and dispose it, which gives the frame back to the pool.
     /// </remarks>
+    /// <param name="bucket">The rank's gradients and where they belong.</param>
+    /// <param name="answer">Where the caller wants the new values; never travels (the shard sees the default).</param>
     /// <exception cref="InvalidOperationException">Wrong experiment, step or bucket, a rank sent twice, or the step was aborted.</exception>
     [ResultByReference]
-    Task<float[]> PushGradients(GradientBucket bucket);
+    Task<TensorView<float>> PushGradients(GradientBucket bucket, TensorDestination<float> answer = default);
 
     /// <summary>The slice's current parameters.</summary>
     Task<float[]> GetParameters();

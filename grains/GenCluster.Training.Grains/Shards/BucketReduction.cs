@@ -1,5 +1,6 @@
 using System.Numerics.Tensors;
 using GenCluster.Contracts.Training;
+using GenCluster.Runtime;
 using GenCluster.Training.Optim;
 
 namespace GenCluster.Training.Grains.Shards;
@@ -11,15 +12,23 @@ namespace GenCluster.Training.Grains.Shards;
 /// rank's wait with the new values. In <see cref="ShardUpdate.Sum"/> mode it stores and answers the plain sum instead
 /// (an all-reduce).
 /// </summary>
+/// <remarks>
+/// The gradients are tensor views over the received frames (no copy into arrays): a rank's view stays readable while
+/// its push waits here, and every push waits until the bucket is complete, so the sum is taken straight from the W
+/// frames into a buffer of the bucket's own. The answer goes out from one of two answer buffers, alternating by step:
+/// while step s's replies may still be on their way, step s + 1 fills the other one, and step s + 2 can start only once
+/// every rank has pushed step s + 1, which it does only after it has received step s's answer.
+/// </remarks>
 internal sealed class BucketReduction
 {
     private readonly int _index;
     private readonly int _worldSize;
     private readonly Adam? _adam;
-    private readonly float[]?[] _arrived;
-    private float[]? _sum;
+    private readonly TensorView<float>[] _arrived;
+    private readonly float[]?[] _answers = new float[2][];
+    private float[]? _accumulator;
     private int _summed;
-    private TaskCompletionSource<float[]> _updated = NewCompletion();
+    private TaskCompletionSource<TensorView<float>> _updated = NewCompletion();
 
     public BucketReduction(int index, int offset, int length, int worldSize, AdamOptions optimizer, long firstStep, ShardUpdate update = ShardUpdate.Adam)
     {
@@ -28,7 +37,7 @@ internal sealed class BucketReduction
         Length = length;
         _worldSize = worldSize;
         _adam = update == ShardUpdate.Adam ? new Adam(length, optimizer) : null;
-        _arrived = new float[worldSize][];
+        _arrived = new TensorView<float>[worldSize];
         Step = firstStep;
     }
 
@@ -42,71 +51,81 @@ internal sealed class BucketReduction
     public long Step { get; private set; }
 
     /// <summary>Whether some rank's gradients for <see cref="Step"/> wait for the others.</summary>
-    public bool HasWaiters => _summed > 0 || _arrived.Any(a => a is not null);
+    public bool HasWaiters => _summed > 0 || _arrived.Any(a => !a.IsDefault);
 
     /// <summary>Ranks whose gradients for <see cref="Step"/> have not arrived.</summary>
-    public IEnumerable<int> MissingRanks => Enumerable.Range(0, _worldSize).Where(r => r >= _summed && _arrived[r] is null);
+    public IEnumerable<int> MissingRanks => Enumerable.Range(0, _worldSize).Where(r => r >= _summed && _arrived[r].IsDefault);
 
     /// <summary>
-    /// Adds rank <paramref name="rank"/>'s gradients for <paramref name="step"/> (the array is taken over, not copied);
-    /// the task completes when all W have arrived and <paramref name="slice"/> is updated.
+    /// Adds rank <paramref name="rank"/>'s gradients for <paramref name="step"/>, read in place: the view must stay
+    /// readable until the returned task completes (a push's argument does, because the push waits for it). The task
+    /// completes when all W have arrived and <paramref name="slice"/> is updated, with the bucket's new values.
     /// </summary>
     /// <exception cref="InvalidOperationException">A stale or future step, a duplicate rank, or the wrong length.</exception>
-    public Task<float[]> Add(long step, int rank, float[] gradients, float[] slice)
+    public Task<TensorView<float>> Add(long step, int rank, TensorView<float> gradients, float[] slice)
     {
         if (step != Step)
         {
             throw new InvalidOperationException($"bucket {_index} is collecting step {Step}; rank {rank} sent step {step}");
         }
 
-        if (gradients.Length != Length)
+        if (gradients.IsDefault || gradients.Length != Length || gradients.Shape.Length != 1)
         {
-            throw new InvalidOperationException($"bucket {_index} has {Length} elements; rank {rank} sent {gradients.Length}");
+            throw new InvalidOperationException($"bucket {_index} has {Length} elements; rank {rank} sent {(gradients.IsDefault ? "none" : gradients.Length)} (shape [{string.Join(", ", gradients.Shape.ToArray())}])");
         }
 
-        if (rank < _summed || _arrived[rank] is not null)
+        if (rank < _summed || !_arrived[rank].IsDefault)
         {
             throw new InvalidOperationException($"rank {rank} sent bucket {_index} of step {step} twice");
         }
 
         var result = _updated.Task;
         _arrived[rank] = gradients;
-        while (_summed < _worldSize && _arrived[_summed] is { } next)
+        var answer = _answers[Step & 1] ??= new float[Length];
+        var sum = _adam is null ? answer : _accumulator ??= new float[Length];
+        if (_summed == 0 && !_arrived[0].IsDefault && (_worldSize == 1 || !_arrived[1].IsDefault))
         {
-            if (_sum is null)
+            // Ranks 0 and 1 are summed in one pass (a + b → sum), so no rank's bytes are copied on their own.
+            if (_worldSize == 1)
             {
-                _sum = next; // rank 0's array becomes the accumulator: no copy
+                _arrived[0].Span.CopyTo(sum);
             }
             else
             {
-                TensorPrimitives.Add(_sum, next, _sum);
+                TensorPrimitives.Add(_arrived[0].Span, _arrived[1].Span, sum);
             }
 
-            _arrived[_summed++] = null;
+            _summed = Math.Min(2, _worldSize);
+        }
+
+        while (_summed >= 2 && _summed < _worldSize && !_arrived[_summed].IsDefault)
+        {
+            TensorPrimitives.Add(sum, _arrived[_summed].Span, sum);
+            _summed++;
         }
 
         if (_summed == _worldSize)
         {
             var parameters = slice.AsSpan(Offset, Length);
-            var sum = _sum!;
             var completed = _updated;
             Reset();
             Step++;
             if (_adam is null)
             {
-                // The sum itself is the answer: the accumulator belongs to no rank any more, so no copy is needed. It is
-                // never changed again, which lets the W replies be sent from it ([ResultByReference] on PushGradients).
+                // The sum itself is the answer, and the stored parameters.
                 sum.CopyTo(parameters);
-                completed.SetResult(sum);
             }
             else
             {
                 TensorPrimitives.Divide(sum, _worldSize, sum);
                 _adam.Step(parameters, sum);
 
-                // A copy: the W replies are sent from it after this turn, and the next step updates the slice in place.
-                completed.SetResult(parameters.ToArray());
+                // The next step updates the slice in place while this answer may still be sent from its buffer.
+                parameters.CopyTo(answer);
             }
+
+            // The W replies are sent from the answer buffer without copies ([ResultByReference] on PushGradients).
+            completed.SetResult(TensorView.Of(answer));
         }
 
         return result;
@@ -144,11 +163,11 @@ internal sealed class BucketReduction
 
     private void Reset()
     {
+        // The views are dropped here: their pushes complete (or fail) right after, which ends them.
         Array.Clear(_arrived);
-        _sum = null;
         _summed = 0;
         _updated = NewCompletion();
     }
 
-    private static TaskCompletionSource<float[]> NewCompletion() => new(TaskCreationOptions.RunContinuationsAsynchronously);
+    private static TaskCompletionSource<TensorView<float>> NewCompletion() => new(TaskCreationOptions.RunContinuationsAsynchronously);
 }

@@ -66,7 +66,7 @@ internal sealed partial class ParameterShardGrain(CheckpointStore checkpoints, I
         return Ping();
     }
 
-    public Task<float[]> PushGradients(GradientBucket bucket)
+    public Task<TensorView<float>> PushGradients(GradientBucket bucket, TensorDestination<float> answer = default)
     {
         ArgumentNullException.ThrowIfNull(bucket);
         var assignment = _assignment ?? throw new InvalidOperationException(

@@ -196,7 +196,8 @@ internal sealed partial class GpuWorkerGrain(
 
     private async Task PushAndApply(GradientBucket gradients, BucketSlice bucket, StepTraffic traffic)
     {
-        float[] updated;
+        // A view over the reply frame, written straight into the parameter buffer, then given back (no array in between).
+        TensorView<float> updated;
         try
         {
             updated = await Shard(gradients.Role, bucket.Shard).PushGradients(gradients);
@@ -207,13 +208,16 @@ internal sealed partial class GpuWorkerGrain(
                 $"rank {gradients.Rank}: {gradients.Role} bucket {bucket.Bucket} of shard {ShardKey(gradients.Role, bucket.Shard)}, step {gradients.Step}: {e.Message}", e);
         }
 
-        if (updated.Length != bucket.Length)
+        using (updated)
         {
-            throw new InvalidOperationException($"shard {ShardKey(gradients.Role, bucket.Shard)} answered bucket {bucket.Bucket} with {updated.Length} parameters, expected {bucket.Length}");
-        }
+            if (updated.Length != bucket.Length)
+            {
+                throw new InvalidOperationException($"shard {ShardKey(gradients.Role, bucket.Shard)} answered bucket {bucket.Bucket} with {updated.Length} parameters, expected {bucket.Length}");
+            }
 
-        traffic.BytesReceived += (long)updated.Length * sizeof(float);
-        await Compute(r => r.WriteParameters(gradients.Role, bucket.Offset, updated));
+            traffic.BytesReceived += (long)updated.Length * sizeof(float);
+            await Compute(r => r.WriteParameters(gradients.Role, bucket.Offset, updated.Span));
+        }
     }
 
     private static async Task WhenAllOrFirstFailure(List<Task> tasks)

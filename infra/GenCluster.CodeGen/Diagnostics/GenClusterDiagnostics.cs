@@ -75,6 +75,14 @@ internal static class GenClusterDiagnostics
         DiagnosticSeverity.Error,
         isEnabledByDefault: true);
 
+    public static readonly DiagnosticDescriptor InvalidTensorDestination = new(
+        "GC0015",
+        "Invalid tensor destination",
+        "Grain method {0}: {1}",
+        GrainCategory,
+        DiagnosticSeverity.Error,
+        isEnabledByDefault: true);
+
     public static readonly DiagnosticDescriptor UnsupportedParameterType = new(
         "GC0009",
         "Unsupported grain method parameter type",

@@ -89,8 +89,13 @@ internal static class GrainInterfaceEmitter
         int tokenIndex = method.Parameters.ToList().FindIndex(p => p.IsCancellationToken);
         string token = tokenIndex >= 0 ? $"arg{tokenIndex}" : "default";
         string descriptor = $"{MethodsClass(model)}.{method.FieldName}";
+        int destinationIndex = method.Parameters.ToList().FindIndex(p => p.DestinationElementType is not null);
+        string? into = destinationIndex < 0 ? null
+            : $"Invoker.InvokeIntoAsync<{method.Parameters[destinationIndex].DestinationElementType}>(this, {descriptor}, {arguments}, arg{destinationIndex}.Memory, {token})";
         string call = method.Kind switch
         {
+            ReturnKind.TaskOfResult when into is not null => $"arg{destinationIndex}.IsDefault ? Invoker.InvokeAsync<{method.ResultType}>(this, {descriptor}, {arguments}, {token}) : {into}",
+            ReturnKind.ValueTaskOfResult when into is not null => $"new {ValueTask}<{method.ResultType}>(arg{destinationIndex}.IsDefault ? Invoker.InvokeAsync<{method.ResultType}>(this, {descriptor}, {arguments}, {token}) : {into})",
             ReturnKind.Task => $"Invoker.InvokeAsync(this, {descriptor}, {arguments}, {token})",
             ReturnKind.ValueTask => $"new {ValueTask}(Invoker.InvokeAsync(this, {descriptor}, {arguments}, {token}))",
             ReturnKind.TaskOfResult => $"Invoker.InvokeAsync<{method.ResultType}>(this, {descriptor}, {arguments}, {token})",
@@ -179,13 +184,16 @@ internal static class GrainInterfaceEmitter
     private static void EmitInvokeMethod(SourceWriter source, GrainInterfaceModel model, GrainMethodModel method)
     {
         var serialized = SerializedArguments(method);
+        // Tensor views among the arguments read the received frame in place under one lease, which ends when the method
+        // completes, before the runtime gives the frame back to its pool (see TensorView<T>).
         string read = serialized.Count switch
         {
             0 => $"Read{method.FieldName}(arguments);",
-            1 => $"var {serialized[0].Name} = Read{method.FieldName}(arguments);",
-            _ => $"var ({string.Join(", ", serialized.Select(a => a.Name))}) = Read{method.FieldName}(arguments);",
+            1 => $"var {serialized[0].Name} = Read{method.FieldName}(arguments, out var views);",
+            _ => $"var ({string.Join(", ", serialized.Select(a => a.Name))}) = Read{method.FieldName}(arguments, out var views);",
         };
-        var callArguments = method.Parameters.Select((p, i) => p.IsCancellationToken ? "cancellationToken" : $"arg{i}");
+        bool leased = serialized.Count > 0;
+        var callArguments = method.Parameters.Select((p, i) => p.IsCancellationToken ? "cancellationToken" : p.DestinationElementType is not null ? "default" : $"arg{i}");
         string call = $"grain.{TypeNames.Identifier(method.Name)}({string.Join(", ", callArguments)})";
         string signature = $"({model.FullyQualifiedName} grain, {ReadOnlyMemoryOfBytes} arguments, {CancellationToken} cancellationToken)";
 
@@ -197,7 +205,24 @@ internal static class GrainInterfaceEmitter
             source.Line("try");
             source.Open();
             source.Line(read);
-            source.Line($"var items = {call};");
+            if (leased)
+            {
+                // The frame is given back once the stream is returned, so the views end here, before any item is produced.
+                source.Line("global::System.Collections.Generic.IAsyncEnumerable<" + method.ResultType + "> items;");
+                source.Line("try");
+                source.Open();
+                source.Line($"items = {call};");
+                source.Close();
+                source.Line("finally");
+                source.Open();
+                source.Line("views?.End();");
+                source.Close();
+            }
+            else
+            {
+                source.Line($"var items = {call};");
+            }
+
             source.Line($"return new {ValueTask}<{GrainCallResult}>({GrainCallResult}.FromStream({StreamSerialization}.SerializeItems<{method.ResultType}>(items, cancellationToken)));");
             source.Close();
             source.Line("catch (global::System.Exception exception)");
@@ -211,6 +236,12 @@ internal static class GrainInterfaceEmitter
         source.Line($"private static async {ValueTask}<{GrainCallResult}> Invoke{method.FieldName}{signature}");
         source.Open();
         source.Line(read);
+        if (leased)
+        {
+            source.Line("try");
+            source.Open();
+        }
+
         if (method.ResultType is null)
         {
             source.Line($"await {call}.ConfigureAwait(false);");
@@ -218,9 +249,19 @@ internal static class GrainInterfaceEmitter
         }
         else
         {
+            // Serialized before the views end: a result that is (or contains) a received view is copied while valid.
             source.Line($"var result = await {call}.ConfigureAwait(false);");
             string serialize = method.ResultByReference ? "SerializeByReference" : "SerializeToMemory";
             source.Line($"return {GrainCallResult}.FromValue({MessagePackSerializer}.{serialize}<{method.ResultType}>(result));");
+        }
+
+        if (leased)
+        {
+            source.Close();
+            source.Line("finally");
+            source.Open();
+            source.Line("views?.End();");
+            source.Close();
         }
 
         source.Close();
@@ -236,7 +277,22 @@ internal static class GrainInterfaceEmitter
             1 => serialized[0].Type,
             _ => "(" + string.Join(", ", serialized.Select(a => a.Type)) + ")",
         };
-        source.Line($"private static {returnType} Read{method.FieldName}({ReadOnlyMemoryOfBytes} arguments)");
+        if (serialized.Count == 0)
+        {
+            source.Line($"private static {returnType} Read{method.FieldName}({ReadOnlyMemoryOfBytes} arguments)");
+            source.Open();
+            source.Line($"var reader = new {MessagePackReader}(arguments);");
+            source.Line($"{ArgumentArray}.ReadHeader(ref reader, 0, {Literal(method.DisplayName)});");
+            source.Line($"{ArgumentArray}.ReadEnd(ref reader, {Literal(method.DisplayName)});");
+            source.Close();
+            return;
+        }
+
+        source.Line($"private static {returnType} Read{method.FieldName}({ReadOnlyMemoryOfBytes} arguments, out {TensorViewLease}? views)");
+        source.Open();
+        source.Line("views = null;");
+        source.Line($"var scope = {TensorViewScope}.Enter();");
+        source.Line("try");
         source.Open();
         source.Line($"var reader = new {MessagePackReader}(arguments);");
         source.Line($"{ArgumentArray}.ReadHeader(ref reader, {serialized.Count}, {Literal(method.DisplayName)});");
@@ -250,18 +306,23 @@ internal static class GrainInterfaceEmitter
         {
             source.Line($"return {serialized[0].Name};");
         }
-        else if (serialized.Count > 1)
+        else
         {
             source.Line($"return ({string.Join(", ", serialized.Select(a => a.Name))});");
         }
 
+        source.Close();
+        source.Line("finally");
+        source.Open();
+        source.Line("views = scope.Exit();");
+        source.Close();
         source.Close();
     }
 
     private static List<(string Name, string Type)> SerializedArguments(GrainMethodModel method) =>
         method.Parameters
             .Select((p, i) => (Parameter: p, Name: $"arg{i}"))
-            .Where(a => !a.Parameter.IsCancellationToken)
+            .Where(a => !a.Parameter.IsCallerOnly)
             .Select(a => (a.Name, a.Parameter.Type))
             .ToList();
 

@@ -136,10 +136,17 @@ internal static class GrainInterfaceParser
         }
 
         var parameters = new List<GrainParameterModel>();
-        int cancellationTokens = 0;
+        int cancellationTokens = 0, destinations = 0;
         foreach (var parameter in method.Parameters)
         {
             bool isToken = KnownSymbols.IsCancellationToken(parameter.Type);
+            var destinationElement = KnownSymbols.TensorDestinationElement(parameter.Type);
+            if (destinationElement is not null)
+            {
+                destinations++;
+                CheckTensorDestination(method, displayName, kind, oneWay, destinationElement, destinations, diagnostics);
+            }
+
             cancellationTokens += isToken ? 1 : 0;
             if (parameter.RefKind != RefKind.None)
             {
@@ -161,7 +168,7 @@ internal static class GrainInterfaceParser
                     parameter.Type.ToDisplayString()));
             }
 
-            parameters.Add(new GrainParameterModel(TypeNames.ForCode(parameter.Type), isToken));
+            parameters.Add(new GrainParameterModel(TypeNames.ForCode(parameter.Type), isToken, destinationElement is null ? null : TypeNames.ForCode(destinationElement)));
         }
 
         if (cancellationTokens > 1)
@@ -187,6 +194,38 @@ internal static class GrainInterfaceParser
             KnownSymbols.HasAttribute(method, "ResultByReferenceAttribute"),
             isInherited,
             parameters.ToEquatableArray());
+    }
+
+    // The proxy decodes the result into the destination, so the result must be one tensor view of the same elements.
+    private static void CheckTensorDestination(
+        IMethodSymbol method,
+        string displayName,
+        ReturnKind? kind,
+        bool oneWay,
+        ITypeSymbol element,
+        int destinations,
+        List<DiagnosticInfo> diagnostics)
+    {
+        string? problem = null;
+        var result = method.ReturnType is INamedTypeSymbol { TypeArguments.Length: 1 } generic ? generic.TypeArguments[0] : null;
+        var resultElement = result is null ? null : KnownSymbols.TensorViewElement(result);
+        if (destinations > 1)
+        {
+            problem = "it has more than one TensorDestination parameter; a call has one result";
+        }
+        else if (oneWay || kind is not (ReturnKind.TaskOfResult or ReturnKind.ValueTaskOfResult))
+        {
+            problem = "a TensorDestination parameter needs a method returning Task<TensorView<T>> or ValueTask<TensorView<T>>";
+        }
+        else if (resultElement is null || !SymbolEqualityComparer.Default.Equals(resultElement, element))
+        {
+            problem = $"its TensorDestination<{element.ToDisplayString()}> does not match its result {method.ReturnType.ToDisplayString()}; it must return TensorView<{element.ToDisplayString()}>";
+        }
+
+        if (problem is not null)
+        {
+            diagnostics.Add(DiagnosticInfo.Create(GenClusterDiagnostics.InvalidTensorDestination, method, displayName, problem));
+        }
     }
 
     private static (ReturnKind? Kind, string? ResultType) ClassifyReturnType(ITypeSymbol returnType)

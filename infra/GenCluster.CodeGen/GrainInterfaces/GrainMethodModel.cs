@@ -41,7 +41,7 @@ internal sealed record GrainMethodModel(
             int count = 0;
             foreach (var parameter in Parameters)
             {
-                count += parameter.IsCancellationToken ? 0 : 1;
+                count += parameter.IsCallerOnly ? 0 : 1;
             }
 
             return count;

@@ -44,6 +44,14 @@ internal static class KnownSymbols
 
     public static bool IsCancellationToken(ITypeSymbol type) => Is(type, "System.Threading", "CancellationToken");
 
+    /// <summary><c>TensorDestination&lt;T&gt;</c>: a caller-side parameter that never travels; its element type.</summary>
+    public static ITypeSymbol? TensorDestinationElement(ITypeSymbol type) =>
+        Is(type, RuntimeNamespace, "TensorDestination", 1) ? ((INamedTypeSymbol)type).TypeArguments[0] : null;
+
+    /// <summary><c>TensorView&lt;T&gt;</c>: its element type.</summary>
+    public static ITypeSymbol? TensorViewElement(ITypeSymbol type) =>
+        Is(type, RuntimeNamespace, "TensorView", 1) ? ((INamedTypeSymbol)type).TypeArguments[0] : null;
+
     public static AttributeData? FindAttribute(ISymbol symbol, string attributeName, string containingNamespace = RuntimeNamespace) =>
         symbol.GetAttributes().FirstOrDefault(a => Is(a.AttributeClass, containingNamespace, attributeName));
 

@@ -25,6 +25,8 @@ internal static class GeneratedNames
     public const string SerializationBuffer = "global::GenCluster.Runtime.Serialization.SerializationBuffer";
     public const string ArgumentArray = "global::GenCluster.Runtime.Serialization.ArgumentArray";
     public const string StreamSerialization = "global::GenCluster.Runtime.Serialization.StreamSerialization";
+    public const string TensorViewScope = "global::GenCluster.Runtime.TensorViewScope";
+    public const string TensorViewLease = "global::GenCluster.Runtime.TensorViewLease";
     public const string DeserializationDepth = "global::GenCluster.Runtime.Serialization.DeserializationDepth";
 
     public const string ReadOnlyMemoryOfBytes = "global::System.ReadOnlyMemory<byte>";

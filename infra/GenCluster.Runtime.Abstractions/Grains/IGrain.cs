@@ -12,6 +12,11 @@ namespace GenCluster.Runtime;
 /// receives that copy), so a grain may keep changing an array it returned — unless the method is marked
 /// <see cref="ResultByReferenceAttribute"/>: then the result's large arrays are sent from the grain's own arrays, which
 /// it must leave unchanged from then on.
+/// <para><b>Tensor views</b> (<see cref="TensorView{T}"/>) avoid the remaining copies: a grain method taking one reads the
+/// elements in the received frame, and a caller in the same silo lends its memory to the callee for the call (the same
+/// rule: unchanged until the call completes, and not reused after a call that ended early). The view a method received
+/// is valid until the method's task completes; a view received as a result until it is disposed. A
+/// <see cref="TensorDestination{T}"/> parameter has the result decoded straight into the caller's memory.</para>
 /// </remarks>
 public interface IGrain
 {

@@ -66,6 +66,8 @@ internal static class BuiltInSerializers
         SerializerRegistry.RegisterGenericBuiltIn(typeof(Enum), type => Create(typeof(EnumSerializer<>), type));
         SerializerRegistry.RegisterGenericBuiltIn(typeof(Nullable<>), type => Create(typeof(NullableSerializer<>), type.GetGenericArguments()));
 
+        SerializerRegistry.RegisterGenericBuiltIn(typeof(TensorView<>), type =>
+            TensorViewTypes.IsSupported(type.GetGenericArguments()[0]) ? Create(typeof(TensorViewSerializer<>), type.GetGenericArguments()) : null);
         SerializerRegistry.RegisterGenericBuiltIn(typeof(List<>), type => Create(typeof(ListSerializer<>), type.GetGenericArguments()));
         SerializerRegistry.RegisterGenericBuiltIn(typeof(HashSet<>), type => Create(typeof(HashSetSerializer<>), type.GetGenericArguments()));
         foreach (var sequence in new[] { typeof(IList<>), typeof(IReadOnlyList<>), typeof(IReadOnlyCollection<>), typeof(ICollection<>), typeof(IEnumerable<>) })

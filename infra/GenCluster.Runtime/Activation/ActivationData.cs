@@ -390,8 +390,8 @@ internal sealed partial class ActivationData : IGrainContext
             }
             finally
             {
-                // The arguments were deserialized (copied) before the method ran, and the request is done with: a body
-                // kept in a received frame's pooled array gives the array back.
+                // The method has completed: its arguments were copies, or tensor views whose lease the generated invoker
+                // has just ended. A body kept in a received frame's pooled array gives the array back.
                 OwnedBytes.Release(request.Message.Body);
             }
 

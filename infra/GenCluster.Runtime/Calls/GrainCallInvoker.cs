@@ -42,6 +42,23 @@ internal sealed class GrainCallInvoker : IGrainCallInvoker
     }
 
     /// <inheritdoc />
+    public async Task<TensorView<T>> InvokeIntoAsync<T>(GrainReference target, GrainMethod method, ReadOnlyMemory<byte> arguments, Memory<T> destination, CancellationToken cancellationToken)
+        where T : unmanaged
+    {
+        var reply = await CallAsync(target, method, arguments, cancellationToken).ConfigureAwait(false);
+        try
+        {
+            // Straight from the reply frame, or from the callee's own memory within the silo (a result sent by reference
+            // is unchanged while its caller reads it), into the caller's memory.
+            return TensorDestination.ReadInto(reply.Body, destination);
+        }
+        finally
+        {
+            OwnedBytes.Release(reply.Body);
+        }
+    }
+
+    /// <inheritdoc />
     public async Task InvokeAsync(GrainReference target, GrainMethod method, ReadOnlyMemory<byte> arguments, CancellationToken cancellationToken)
     {
         if (method.OneWay)

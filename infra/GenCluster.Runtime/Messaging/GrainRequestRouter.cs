@@ -142,7 +142,11 @@ internal sealed partial class GrainRequestRouter : IRequestSender
             // The callee may still run after the caller gave up; it must not read a buffer the caller reuses — nor a
             // tensor array the arguments reference (SegmentedMemory): one copy of the blocks, never joined first. A
             // tensor array's copy is handed over: the callee's deserializer takes it instead of copying it again.
-            _catalog.ReceiveRequest(message with { Body = SegmentedMemory.HandOverCopy(message.Body) }, _localReplies);
+            // Tensor views are lent for the call (the caller leaves them unchanged until it completes, as for a remote
+            // call, which is sent from them): a two-way call's callee reads them in place. A one-way call completes
+            // when it is queued, so it gets a copy.
+            var body = SegmentedMemory.HandOverCopy(message.Body, shareLent: message.Kind == MessageKind.Request);
+            _catalog.ReceiveRequest(message with { Body = body }, _localReplies);
             return;
         }
 

@@ -106,6 +106,35 @@ internal sealed class TcpPeerProcess : IDisposable
         return seconds;
     }
 
+    /// <summary>
+    /// <paramref name="count"/> sequential exchanges: this process and the peer each send <paramref name="size"/> bytes
+    /// to the other at the same time (after a one-byte go); seconds each, until this side has sent and received all.
+    /// </summary>
+    public async Task<double[]> ExchangeAsync(int size, int count)
+    {
+        using var socket = await ConnectAsync('X', size);
+        var outgoing = new byte[size];
+        Random.Shared.NextBytes(outgoing);
+        var incoming = new byte[size];
+        var go = new byte[] { 1 };
+        var seconds = new double[count];
+        for (var i = 0; i < count; i++)
+        {
+            long start = Stopwatch.GetTimestamp();
+            await socket.SendAsync(go, SocketFlags.None);
+            var send = socket.SendAsync(outgoing, SocketFlags.None);
+            if (!await TcpPeerServer.ReceiveExactlyAsync(socket, incoming, CancellationToken.None))
+            {
+                throw new InvalidOperationException("the TCP peer closed the connection");
+            }
+
+            await send;
+            seconds[i] = Stopwatch.GetElapsedTime(start).TotalSeconds;
+        }
+
+        return seconds;
+    }
+
     public void Dispose()
     {
         var pid = _process.Id;

@@ -9,7 +9,9 @@ namespace GenCluster.Benchmarks.Runtime;
 /// benchmark executable's hidden <see cref="Subcommand"/>). It listens on 127.0.0.1, prints its port,
 /// and serves each connection in the mode its first 5 bytes name: <c>'E'</c> + u32 size echoes
 /// every message of that size back; <c>'S'</c> + u32 size reads messages of that size and
-/// acknowledges each with one byte (a request carrying a payload and a tiny reply, as a grain call).
+/// acknowledges each with one byte (a request carrying a payload and a tiny reply, as a grain call);
+/// <c>'X'</c> + u32 size exchanges: after each one-byte go from the client it sends a message of that size while it
+/// receives one (both directions at once, as two ranks of a ring do).
 /// It exits when its standard input closes, so it never outlives the benchmark.
 /// </summary>
 internal static class TcpPeerServer
@@ -61,6 +63,12 @@ internal static class TcpPeerServer
             var size = BinaryPrimitives.ReadInt32BigEndian(header.AsSpan(1));
             var buffer = new byte[size];
             var ack = new byte[] { 1 };
+            if (mode == 'X')
+            {
+                await ExchangeAsync(connection, size, cancellationToken);
+                return;
+            }
+
             while (await ReceiveExactlyAsync(connection, buffer, cancellationToken))
             {
                 await connection.SendAsync(mode == 'E' ? buffer : ack, SocketFlags.None, cancellationToken);
@@ -69,6 +77,24 @@ internal static class TcpPeerServer
         catch (Exception e) when (e is SocketException or OperationCanceledException)
         {
             // The client went away or the server is stopping.
+        }
+    }
+
+    private static async Task ExchangeAsync(Socket connection, int size, CancellationToken cancellationToken)
+    {
+        var outgoing = new byte[size];
+        Random.Shared.NextBytes(outgoing);
+        var incoming = new byte[size];
+        var go = new byte[1];
+        while (await ReceiveExactlyAsync(connection, go, cancellationToken))
+        {
+            var send = connection.SendAsync(outgoing, SocketFlags.None, cancellationToken).AsTask();
+            if (!await ReceiveExactlyAsync(connection, incoming, cancellationToken))
+            {
+                return;
+            }
+
+            await send;
         }
     }
 

@@ -10,7 +10,8 @@ namespace GenCluster.Benchmarks.Training;
 /// All-reduce (sum) of a float32 vector across W ranks on W silo processes through the training step's path
 /// (<see cref="IAllReduceWorkerGrain"/>: buckets to S = W parameter shards in sum mode, answers written back), against
 /// <c>torch.distributed</c> Gloo <c>all_reduce</c> with W processes (<c>peers/allreduce_peer.py</c>) and a raw loopback
-/// TCP stream (the ceiling), all in the same run. Both all-reduces are checked for exact sums. Prints algbw = bytes / t
+/// TCP stream (the per-link ceiling) and a raw loopback TCP exchange in both directions at once between two processes
+/// (the W = 2 ring's ceiling), all in the same run. Both all-reduces are checked for exact sums. Prints algbw = bytes / t
 /// and busbw = algbw · 2(W−1)/W (nccl-tests' definition) per size and W, and the ratio of bus bandwidths.
 /// Options: <c>--sizes</c> MiB (1,16,64,256), <c>--worlds</c> (2,4), <c>--warmup</c> (2), <c>--steps</c> timed
 /// iterations (5), <c>--shards</c> (W), <c>--bucket</c> elements (1,048,576, the training plan's default),
@@ -43,18 +44,26 @@ internal static class AllReduceBenchmark
         }
 
         var raw = await MeasureRawTcpAsync(sizes, warmup, iterations);
+        var exchange = await MeasureRawExchangeAsync(sizes, warmup, iterations);
         PrintLoad("after the run");
         Console.WriteLine();
-        Console.WriteLine("  W   MiB | ours: median ms  algbw MiB/s  busbw MiB/s | gloo: median ms  algbw MiB/s  busbw MiB/s | busbw ours/gloo | raw TCP MiB/s (ceiling)");
+        Console.WriteLine("  W   MiB | ours: median ms  algbw MiB/s  busbw MiB/s | gloo: median ms  algbw MiB/s  busbw MiB/s | busbw ours/gloo | raw TCP MiB/s (ceiling) | raw TCP both ways, busbw MiB/s (W = 2 ceiling)");
         foreach (var row in rows)
         {
             double oursAlg = row.Mib / row.Ours, glooAlg = row.Mib / row.Gloo, factor = 2.0 * (row.World - 1) / row.World;
-            Console.WriteLine(Format($"  {row.World}  {row.Mib,4} | {row.Ours * 1000,15:F1}  {oursAlg,11:F0}  {oursAlg * factor,11:F0} | {row.Gloo * 1000,15:F1}  {glooAlg,11:F0}  {glooAlg * factor,11:F0} | {oursAlg / glooAlg,14:F2}x | {row.Mib / raw[row.Mib],8:F0}"));
+            string both = row.World == 2 ? $"{row.Mib / exchange[row.Mib],8:F0}" : "       -";
+            Console.WriteLine(Format($"  {row.World}  {row.Mib,4} | {row.Ours * 1000,15:F1}  {oursAlg,11:F0}  {oursAlg * factor,11:F0} | {row.Gloo * 1000,15:F1}  {glooAlg,11:F0}  {glooAlg * factor,11:F0} | {oursAlg / glooAlg,14:F2}x | {row.Mib / raw[row.Mib],8:F0} | {both}"));
         }
 
         foreach (var row in rows.Where(r => r.Mib == TargetMib))
         {
             Console.WriteLine(Format($"ratio at {TargetMib} MiB, W = {row.World}: busbw ours/gloo = {row.Gloo / row.Ours:F2}x (target >= {Target:F1}x)"));
+            if (row.World == 2)
+            {
+                // busbw of an all-reduce that took only the exchange's time; Target × Gloo above it cannot be reached on this machine.
+                double ceiling = row.Mib / exchange[row.Mib], glooBus = row.Mib / row.Gloo;
+                Console.WriteLine(Format($"W = 2 ceiling: raw TCP both ways {ceiling:F0} MiB/s busbw = {ceiling / glooBus:F2}x Gloo's busbw; {Target:F1}x Gloo = {Target * glooBus:F0} MiB/s is {(Target * glooBus <= ceiling ? "below" : "above")} it"));
+            }
         }
 
         return 0;
@@ -115,6 +124,26 @@ internal static class AllReduceBenchmark
             var seconds = await peer.TransferAsync(mib * 1024 * 1024, iterations);
             medians[mib] = Median(seconds);
             Console.WriteLine(Format($"  raw TCP {mib,4} MiB: median {medians[mib] * 1000:F1} ms = {mib / medians[mib]:F0} MiB/s"));
+        }
+
+        return medians;
+    }
+
+    /// <summary>
+    /// What loopback TCP carries for a W = 2 ring all-reduce of each size: each of two processes sends the ring's
+    /// 2(W−1)/W · bytes = bytes to the other while receiving as many; seconds per exchange. busbw of an all-reduce taking
+    /// that long = bytes / t, since busbw = algbw · 2(W−1)/W and 2(W−1)/W = 1.
+    /// </summary>
+    private static async Task<Dictionary<int, double>> MeasureRawExchangeAsync(int[] sizes, int warmup, int iterations)
+    {
+        using var peer = TcpPeerProcess.Start();
+        var medians = new Dictionary<int, double>();
+        foreach (var mib in sizes)
+        {
+            await peer.ExchangeAsync(mib * 1024 * 1024, warmup);
+            var seconds = await peer.ExchangeAsync(mib * 1024 * 1024, iterations);
+            medians[mib] = Median(seconds);
+            Console.WriteLine(Format($"  raw TCP both ways {mib,4} MiB each way: iterations {string.Join(" ", seconds.Select(s => $"{s * 1000:F0}"))} ms; median {medians[mib] * 1000:F1} ms = {mib / medians[mib]:F0} MiB/s each way"));
         }
 
         return medians;

@@ -70,6 +70,36 @@ public sealed class GeneratorDiagnosticsTests
     }
 
     [Fact]
+    public void A_tensor_destination_needs_a_tensor_view_result_of_its_element_type()
+    {
+        var run = GeneratorHarness.Run(Usings + """
+            public interface IDestinations : IGrainWithStringKey
+            {
+                Task<TensorView<float>> Fine(TensorView<float> values, TensorDestination<float> into);
+                Task<TensorView<double>> OtherElements(TensorDestination<float> into);
+                Task NoResult(TensorDestination<float> into);
+                Task<TensorView<float>> Twice(TensorDestination<float> a, TensorDestination<float> b);
+            }
+            """);
+
+        var messages = run.GeneratorDiagnostics.Where(d => d.Id == "GC0015").Select(d => d.GetMessage()).ToList();
+        messages.Should().HaveCount(3);
+        messages.Should().ContainSingle(m => m.Contains("OtherElements") && m.Contains("TensorView<float>"));
+        messages.Should().ContainSingle(m => m.Contains("NoResult") && m.Contains("Task<TensorView<T>>"));
+        messages.Should().ContainSingle(m => m.Contains("Twice") && m.Contains("more than one"));
+
+        var valid = GeneratorHarness.Run(Usings + """
+            public interface IDestination : IGrainWithStringKey
+            {
+                Task<TensorView<float>> Fine(TensorView<float> values, TensorDestination<float> into, CancellationToken cancellationToken);
+                ValueTask<TensorView<long>> AlsoFine(TensorDestination<long> into);
+            }
+            """);
+        valid.GeneratorDiagnostics.Should().BeEmpty();
+        valid.CompilationProblems.Should().BeEmpty("the proxy passes the destination to the invoker, the invoker passes the default to the grain");
+    }
+
+    [Fact]
     public void Duplicate_ids_are_errors()
     {
         var run = GeneratorHarness.Run(Usings + """

@@ -1,5 +1,6 @@
 using System.Text.Json;
 using GenCluster.CodeGen.Tests.Contracts;
+using GenCluster.Runtime;
 using GenCluster.Runtime.Serialization;
 using GenCluster.Testing;
 
@@ -84,6 +85,36 @@ public sealed class TensorInteropTests
                 MessagePackSerializer.Deserialize<long[]>(bytes).Should().Equal(0, 3, 6, 9, 12, 15);
                 break;
         }
+    }
+
+    [Fact]
+    public void A_shaped_tensor_view_of_an_array_slice_decodes_in_numpy_with_its_shape_bit_for_bit()
+    {
+        float[] buffer = [9f, 0f, 1.5f, -2.25f, float.MaxValue, float.Epsilon, -0f, 9f];
+        using var directory = new TemporaryDirectory("codegen-interop");
+        var path = directory.File("view.msgpack");
+        File.WriteAllBytes(path, MessagePackSerializer.Serialize(TensorView.Of<float>(buffer.AsMemory(1, 6), [2, 3])));
+
+        using var result = JsonDocument.Parse(Peer("decode", path));
+
+        var tensor = result.RootElement;
+        tensor.GetProperty("tensor").GetString().Should().Be("<f4");
+        tensor.GetProperty("shape").EnumerateArray().Select(d => d.GetInt32()).Should().Equal(2, 3);
+        tensor.GetProperty("bits").EnumerateArray().Select(b => b.GetUInt32())
+            .Should().Equal(buffer[1..7].Select(v => BitConverter.SingleToUInt32Bits(v)));
+    }
+
+    [Fact]
+    public void A_tensor_written_the_msgpack_numpy_way_reads_back_as_a_view()
+    {
+        using var directory = new TemporaryDirectory("codegen-interop");
+        var path = directory.File("tensor.msgpack");
+        Peer("encode", "<f4", path);
+
+        using var view = MessagePackSerializer.Deserialize<TensorView<float>>(File.ReadAllBytes(path));
+
+        view.Shape.ToArray().Should().Equal(6);
+        view.ToArray().Should().Equal(0f, 0.5f, 1f, 1.5f, 2f, 2.5f);
     }
 
     private static string Peer(params string[] arguments) =>
