@@ -11,7 +11,8 @@ namespace GenCluster.Training.Grains.Workers;
 
 /// <summary>
 /// One rank's replica of G and D with its data slice and noise stream. Everything here runs on the device's compute
-/// thread (dispose scopes are per thread); the grain only moves flat-buffer slices in and out.
+/// thread (dispose scopes are per thread), except <see cref="CopyGradients"/> of a bucket whose gradients are final;
+/// the grain only moves flat-buffer slices in and out.
 /// </summary>
 internal sealed class WorkerReplica : IDisposable
 {
@@ -49,23 +50,34 @@ internal sealed class WorkerReplica : IDisposable
     /// <summary>Length of <paramref name="role"/>'s flat parameter vector.</summary>
     public long ParameterCount(ModelRole role) => Buffer(role).Length;
 
+    /// <summary>Where each of <paramref name="role"/>'s parameters lies in its flat vector (fixed for the replica's life).</summary>
+    public IReadOnlyList<ParameterSlot> ParameterLayout(ModelRole role) => Buffer(role).Layout;
+
     /// <summary>
     /// Phase 1 of step <paramref name="step"/>: this rank's slice of the global batch and its own noise stream
     /// (keyed by seed, step and rank, as a single worker's micro-batch of the same index would draw), then D's gradients.
+    /// <paramref name="gradientReady"/> hears, during the backward pass, of each of D's parameters whose gradient is final.
     /// </summary>
-    public DiscriminatorPhase DiscriminatorBackward(long step)
+    public DiscriminatorPhase DiscriminatorBackward(long step, Action<int>? gradientReady = null)
     {
         _sampler.CopyRankBatch(step, _rank, _plan.WorldSize, _indices);
         _data.CopyBatch(_indices, _real.data<float>(), _labels);
         _noise.manual_seed(DeterministicRandom.DeriveSeed(_plan.Seed, step, _rank, LocalGanTrainer.NoiseStream));
         using var noise = randn([_plan.BatchPerWorker, _plan.Model.LatentSize, 1, 1], generator: _noise);
-        return _step.DiscriminatorBackward(_real, noise);
+        return _step.DiscriminatorBackward(_real, noise, gradientReady);
     }
 
-    /// <summary>Phase 2: G's gradients through D as last written by <see cref="WriteParameters"/>.</summary>
-    public GeneratorPhase GeneratorBackward() => _step.GeneratorBackward();
+    /// <summary>
+    /// Phase 2: G's gradients through D as last written by <see cref="WriteParameters"/>; <paramref name="gradientReady"/>
+    /// hears, during the backward pass, of each of G's parameters whose gradient is final.
+    /// </summary>
+    public GeneratorPhase GeneratorBackward(Action<int>? gradientReady = null) => _step.GeneratorBackward(gradientReady);
 
-    /// <summary>A copy of <paramref name="role"/>'s gradients in [offset, offset+length): the payload of one bucket.</summary>
+    /// <summary>
+    /// A copy of <paramref name="role"/>'s gradients in [offset, offset+length): the payload of one bucket. May run on any
+    /// thread once those gradients are final, even while the compute thread is still in backward: it only reads memory
+    /// that backward no longer writes.
+    /// </summary>
     public float[] CopyGradients(ModelRole role, long offset, int length) =>
         Buffer(role).GradientSpan.Slice(checked((int)offset), length).ToArray();
 

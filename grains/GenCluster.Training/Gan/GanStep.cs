@@ -38,6 +38,11 @@ public sealed class GanStep : IDisposable
     private Tensor? _fake;
     private Tensor? _realLabels;
     private Tensor? _fakeLabels;
+    private GradientReadyHooks? _generatorHooks;
+    private GradientReadyHooks? _discriminatorHooks;
+    // Who hears of ready gradients: set only around the backward pass whose gradients are the phase's final ones.
+    private Action<int>? _generatorListener;
+    private Action<int>? _discriminatorListener;
 
     public GanStep(Module generator, Module discriminator)
     {
@@ -56,7 +61,11 @@ public sealed class GanStep : IDisposable
     /// <summary>Phase 1: computes D's gradients on a real batch and fakes generated from <paramref name="noise"/>.</summary>
     /// <param name="real">N×C×H×W images in [-1, 1].</param>
     /// <param name="noise">N×nz×1×1 latent vectors.</param>
-    public DiscriminatorPhase DiscriminatorBackward(Tensor real, Tensor noise)
+    /// <param name="gradientReady">
+    /// Called during the phase's last backward pass, on this thread, with the index (in <see cref="ParameterBuffer.Layout"/>
+    /// of <see cref="DiscriminatorBuffer"/>) of each of D's parameters as soon as its gradient for this step is final.
+    /// </param>
+    public DiscriminatorPhase DiscriminatorBackward(Tensor real, Tensor noise, Action<int>? gradientReady = null)
     {
         ArgumentNullException.ThrowIfNull(real);
         ArgumentNullException.ThrowIfNull(noise);
@@ -78,7 +87,21 @@ public sealed class GanStep : IDisposable
         _fake = _generator.forward(noise).DetachFromDisposeScope();
         var fakeLogits = _discriminator.forward(_fake.detach());
         var errFake = _criterion.forward(fakeLogits, _fakeLabels!);
-        errFake.backward();
+        // The real half's backward has already added its share; this pass completes every gradient of D.
+        if (gradientReady is not null)
+        {
+            _discriminatorHooks ??= Hook(_discriminator, i => _discriminatorListener?.Invoke(i));
+        }
+
+        _discriminatorListener = gradientReady;
+        try
+        {
+            errFake.backward();
+        }
+        finally
+        {
+            _discriminatorListener = null;
+        }
 
         return new DiscriminatorPhase(
             errReal.item<float>() + errFake.item<float>(),
@@ -87,10 +110,19 @@ public sealed class GanStep : IDisposable
     }
 
     /// <summary>Phase 2: computes G's gradients through the (by now updated) discriminator.</summary>
+    /// <param name="gradientReady">
+    /// Called during the backward pass, on this thread, with the index (in <see cref="ParameterBuffer.Layout"/> of
+    /// <see cref="GeneratorBuffer"/>) of each of G's parameters as soon as its gradient for this step is final.
+    /// </param>
     /// <exception cref="InvalidOperationException">Phase 1 has not run since the last phase 2.</exception>
-    public GeneratorPhase GeneratorBackward()
+    public GeneratorPhase GeneratorBackward(Action<int>? gradientReady = null)
     {
         var fake = _fake ?? throw new InvalidOperationException("GeneratorBackward needs DiscriminatorBackward first");
+        if (gradientReady is not null)
+        {
+            _generatorHooks ??= Hook(_generator, i => _generatorListener?.Invoke(i));
+        }
+
         GeneratorBuffer.zero_grad();
         using var scope = NewDisposeScope();
         SetRequiresGrad(_discriminator, false);
@@ -98,11 +130,13 @@ public sealed class GanStep : IDisposable
         {
             var logits = _discriminator.forward(fake);
             var errG = _criterion.forward(logits, _realLabels!);
+            _generatorListener = gradientReady;
             errG.backward();
             return new GeneratorPhase(errG.item<float>(), logits.sigmoid().mean().item<float>());
         }
         finally
         {
+            _generatorListener = null;
             SetRequiresGrad(_discriminator, true);
             ReleaseFake();
         }
@@ -111,6 +145,8 @@ public sealed class GanStep : IDisposable
     /// <inheritdoc />
     public void Dispose()
     {
+        _generatorHooks?.Dispose();
+        _discriminatorHooks?.Dispose();
         ReleaseFake();
         _realLabels?.Dispose();
         _fakeLabels?.Dispose();
@@ -136,6 +172,9 @@ public sealed class GanStep : IDisposable
         _fake?.Dispose();
         _fake = null;
     }
+
+    // Parameters in named_parameters order, the order of ParameterBuffer.Layout, so a hook's index is a layout index.
+    private static GradientReadyHooks Hook(Module module, Action<int> ready) => new([.. module.parameters()], ready);
 
     private static void SetRequiresGrad(Module module, bool value)
     {
