@@ -29,6 +29,8 @@ internal sealed partial class GpuWorkerGrain(
     private WorkerReplica? _replica;
     private Dictionary<ModelRole, ShardLayout> _layouts = [];
     private Dictionary<ModelRole, IReadOnlyList<ParameterSlot>> _parameterLayouts = [];
+    // The next step's real half, queued on the device while this step's G buckets are on the wire.
+    private (long Step, Task<TimeSpan> Pass)? _realHalfAhead;
 
     private TrainingPlan Plan => _assignment?.Plan ?? throw new InvalidOperationException($"worker {GetPrimaryKeyString()} is not initialized");
 
@@ -97,6 +99,8 @@ internal sealed partial class GpuWorkerGrain(
 
     public async Task PullParameters()
     {
+        // New parameters make a real half run ahead stale (the replica discards it when D's are written).
+        _realHalfAhead = null;
         foreach (var role in _layouts.Keys)
         {
             await Task.WhenAll(_layouts[role].Shards.Select(async slice =>
@@ -115,9 +119,19 @@ internal sealed partial class GpuWorkerGrain(
     public async Task<WorkerStepReport> RunStep(long step)
     {
         var traffic = new StepTraffic();
+        // A real half run ahead for another step is discarded and redone by the replica.
+        var ahead = _realHalfAhead;
+        _realHalfAhead = null;
         var d = await BackwardAndReduce(ModelRole.Discriminator, step, traffic, ready => Compute(r => r.DiscriminatorBackward(step, ready)));
-        // G's backward reads D's new weights: it starts only once every D bucket is written back.
-        var g = await BackwardAndReduce(ModelRole.Generator, step, traffic, ready => Compute(r => r.GeneratorBackward(ready)));
+        if (ahead is { } prepared && prepared.Step == step && await Succeeded(prepared.Pass) is { } aheadTime)
+        {
+            traffic.Computing += aheadTime;
+        }
+
+        // G's backward reads D's new weights: it starts only once every D bucket is written back. While G's buckets are
+        // on the wire the device would idle, so it runs the next step's real half, which needs only D's new weights.
+        var g = await BackwardAndReduce(ModelRole.Generator, step, traffic, ready => Compute(r => r.GeneratorBackward(ready)),
+            afterBackward: () => RunRealHalfAhead(step + 1));
         return new WorkerStepReport(step, _assignment!.Rank, d.Loss, g.Loss, d.RealScore, d.FakeScore, g.FakeScore,
             traffic.Computing.TotalSeconds, traffic.Waiting.TotalSeconds, traffic.BytesSent, traffic.BytesReceived);
     }
@@ -142,7 +156,7 @@ internal sealed partial class GpuWorkerGrain(
     /// backward goes on with earlier layers. Computing is the backward's time; waiting, from its end until the model's
     /// last bucket is written back.
     /// </summary>
-    private async Task<T> BackwardAndReduce<T>(ModelRole role, long step, StepTraffic traffic, Func<Action<int>, Task<T>> backward)
+    private async Task<T> BackwardAndReduce<T>(ModelRole role, long step, StepTraffic traffic, Func<Action<int>, Task<T>> backward, Action? afterBackward = null)
     {
         var readiness = new BucketReadiness(_parameterLayouts[role], _layouts[role].Buckets);
         var clock = Stopwatch.StartNew();
@@ -166,6 +180,7 @@ internal sealed partial class GpuWorkerGrain(
         }
 
         var computed = clock.Elapsed;
+        afterBackward?.Invoke();
         await passEnded;
         await reduce;
         traffic.Computing += computed;
@@ -207,6 +222,31 @@ internal sealed partial class GpuWorkerGrain(
         }
 
         await WhenAllOrFirstFailure(pushes);
+    }
+
+    /// <summary>Queues the real half of <paramref name="step"/> on the device, unless the plan ends before it.</summary>
+    private void RunRealHalfAhead(long step)
+    {
+        if (step < Plan.Steps)
+        {
+            var pass = Compute(r => r.RunRealHalfAhead(step));
+            // A later call may drop it unawaited (a failed step, new parameters); its failure is then redone, not lost.
+            _ = pass.ContinueWith(static t => _ = t.Exception, TaskScheduler.Default);
+            _realHalfAhead = (step, pass);
+        }
+    }
+
+    /// <summary>The task's result, or null when it failed (the step that needs it runs the work again and reports that failure).</summary>
+    private static async Task<TimeSpan?> Succeeded(Task<TimeSpan> task)
+    {
+        try
+        {
+            return await task;
+        }
+        catch (Exception)
+        {
+            return null;
+        }
     }
 
     private static async Task WithinWindow(Task push, SemaphoreSlim window, CancellationTokenSource failed)

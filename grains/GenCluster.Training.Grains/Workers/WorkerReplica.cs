@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using GenCluster.Contracts.Training;
 using GenCluster.Datasets;
 using GenCluster.Torch;
@@ -27,6 +28,8 @@ internal sealed class WorkerReplica : IDisposable
     private readonly Tensor _real;
     private readonly int[] _indices;
     private readonly long[] _labels;
+    private long? _realHalfStep;
+    private float[]? _statisticsBeforeRealHalf;
 
     public WorkerReplica(TrainingPlan plan, int rank, FashionMnist data)
     {
@@ -56,15 +59,61 @@ internal sealed class WorkerReplica : IDisposable
     /// <summary>
     /// Phase 1 of step <paramref name="step"/>: this rank's slice of the global batch and its own noise stream
     /// (keyed by seed, step and rank, as a single worker's micro-batch of the same index would draw), then D's gradients.
+    /// The real half is not run again when <see cref="RunRealHalfAhead"/> has run it for this step.
     /// <paramref name="gradientReady"/> hears, during the backward pass, of each of D's parameters whose gradient is final.
     /// </summary>
     public DiscriminatorPhase DiscriminatorBackward(long step, Action<int>? gradientReady = null)
     {
-        _sampler.CopyRankBatch(step, _rank, _plan.WorldSize, _indices);
-        _data.CopyBatch(_indices, _real.data<float>(), _labels);
+        if (_realHalfStep != step)
+        {
+            DiscardRealHalf();
+            RealHalf(step);
+        }
+
+        _realHalfStep = null;
+        _statisticsBeforeRealHalf = null;
         _noise.manual_seed(DeterministicRandom.DeriveSeed(_plan.Seed, step, _rank, LocalGanTrainer.NoiseStream));
         using var noise = randn([_plan.BatchPerWorker, _plan.Model.LatentSize, 1, 1], generator: _noise);
-        return _step.DiscriminatorBackward(_real, noise, gradientReady);
+        return _step.DiscriminatorFakeBackward(noise, gradientReady);
+    }
+
+    /// <summary>
+    /// Runs the real half of step <paramref name="step"/>'s phase 1 ahead of time: it reads only D's parameters and this
+    /// rank's batch, so it can run while the previous step's G update is still on the wire. Anything that changes D's
+    /// parameters or reads D's running statistics first undoes it (<see cref="DiscardRealHalf"/>).
+    /// </summary>
+    /// <returns>How long it computed.</returns>
+    public TimeSpan RunRealHalfAhead(long step)
+    {
+        DiscardRealHalf();
+        var clock = Stopwatch.StartNew();
+        var before = RunningStatistics.Gather(_discriminator);
+        try
+        {
+            RealHalf(step);
+        }
+        catch
+        {
+            RunningStatistics.Load(_discriminator, before);
+            throw;
+        }
+
+        (_realHalfStep, _statisticsBeforeRealHalf) = (step, before);
+        return clock.Elapsed;
+    }
+
+    /// <summary>
+    /// Forgets a real half run ahead and restores D's running statistics from before it, so a step that never ran leaves
+    /// no trace (its gradients are zeroed by the next phase 1 anyway).
+    /// </summary>
+    public void DiscardRealHalf()
+    {
+        if (_statisticsBeforeRealHalf is { } before)
+        {
+            RunningStatistics.Load(_discriminator, before);
+        }
+
+        (_realHalfStep, _statisticsBeforeRealHalf) = (null, null);
     }
 
     /// <summary>
@@ -85,13 +134,26 @@ internal sealed class WorkerReplica : IDisposable
     public float[] CopyParameters(ModelRole role, long offset, int length) =>
         Buffer(role).ParameterSpan.Slice(checked((int)offset), length).ToArray();
 
-    /// <summary>A copy of <paramref name="role"/>'s running statistics (BatchNorm buffers).</summary>
-    public float[] CopyRunningStatistics(ModelRole role) =>
-        RunningStatistics.Gather(role == ModelRole.Generator ? _generator : _discriminator);
+    /// <summary>A copy of <paramref name="role"/>'s running statistics (BatchNorm buffers), without a real half run ahead.</summary>
+    public float[] CopyRunningStatistics(ModelRole role)
+    {
+        DiscardRealHalf();
+        return RunningStatistics.Gather(role == ModelRole.Generator ? _generator : _discriminator);
+    }
 
-    /// <summary>Overwrites <paramref name="role"/>'s parameters from <paramref name="offset"/> in place (the views stay intact).</summary>
-    public void WriteParameters(ModelRole role, long offset, ReadOnlySpan<float> values) =>
+    /// <summary>
+    /// Overwrites <paramref name="role"/>'s parameters from <paramref name="offset"/> in place (the views stay intact). New
+    /// D parameters make a real half run ahead stale, so it is discarded.
+    /// </summary>
+    public void WriteParameters(ModelRole role, long offset, ReadOnlySpan<float> values)
+    {
+        if (role == ModelRole.Discriminator)
+        {
+            DiscardRealHalf();
+        }
+
         values.CopyTo(Buffer(role).ParameterSpan.Slice(checked((int)offset), values.Length));
+    }
 
     /// <inheritdoc />
     public void Dispose()
@@ -101,6 +163,13 @@ internal sealed class WorkerReplica : IDisposable
         _noise.Dispose();
         _generator.Dispose();
         _discriminator.Dispose();
+    }
+
+    private void RealHalf(long step)
+    {
+        _sampler.CopyRankBatch(step, _rank, _plan.WorldSize, _indices);
+        _data.CopyBatch(_indices, _real.data<float>(), _labels);
+        _step.DiscriminatorRealBackward(_real);
     }
 
     private ParameterBuffer Buffer(ModelRole role) => role == ModelRole.Generator ? _step.GeneratorBuffer : _step.DiscriminatorBuffer;
