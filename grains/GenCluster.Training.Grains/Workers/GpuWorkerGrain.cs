@@ -23,6 +23,8 @@ internal sealed partial class GpuWorkerGrain(
     : Grain, IGpuWorkerGrain
 {
     private readonly int _bucketsInFlight = Math.Max(1, options.Value.BucketsInFlight);
+    private readonly bool _sendDuringBackward = options.Value.SendBucketsDuringBackward;
+    private readonly bool _realHalfAheadEnabled = options.Value.RunRealHalfAhead;
     private readonly string _activationId = Guid.NewGuid().ToString("N");
     private WorkerAssignment? _assignment;
     private DeviceComputeThread? _device;
@@ -156,11 +158,11 @@ internal sealed partial class GpuWorkerGrain(
     /// backward goes on with earlier layers. Computing is the backward's time; waiting, from its end until the model's
     /// last bucket is written back.
     /// </summary>
-    private async Task<T> BackwardAndReduce<T>(ModelRole role, long step, StepTraffic traffic, Func<Action<int>, Task<T>> backward, Action? afterBackward = null)
+    private async Task<T> BackwardAndReduce<T>(ModelRole role, long step, StepTraffic traffic, Func<Action<int>?, Task<T>> backward, Action? afterBackward = null)
     {
         var readiness = new BucketReadiness(_parameterLayouts[role], _layouts[role].Buckets);
         var clock = Stopwatch.StartNew();
-        var pass = backward(readiness.ParameterReady);
+        var pass = backward(_sendDuringBackward ? readiness.ParameterReady : null);
         // The pass's end releases the buckets no hook did (or ends the reduce loop with the pass's error). The hooks all
         // ran on the compute thread before the pass's task completed, so this never races them.
         var passEnded = pass.ContinueWith(
@@ -227,7 +229,7 @@ internal sealed partial class GpuWorkerGrain(
     /// <summary>Queues the real half of <paramref name="step"/> on the device, unless the plan ends before it.</summary>
     private void RunRealHalfAhead(long step)
     {
-        if (step < Plan.Steps)
+        if (_realHalfAheadEnabled && step < Plan.Steps)
         {
             var pass = Compute(r => r.RunRealHalfAhead(step));
             // A later call may drop it unawaited (a failed step, new parameters); its failure is then redone, not lost.
