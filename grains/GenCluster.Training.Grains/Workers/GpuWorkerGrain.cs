@@ -206,21 +206,34 @@ internal sealed partial class GpuWorkerGrain(
         // Not disposed: a failed step returns while later pushes may still release the window or cancel.
         var window = new SemaphoreSlim(_bucketsInFlight);
         var failed = new CancellationTokenSource();
-        await foreach (var bucket in ready.ReadAllAsync(CancellationToken.None))
+        try
         {
-            try
+            await foreach (var bucket in ready.ReadAllAsync(CancellationToken.None))
             {
-                await window.WaitAsync(failed.Token);
+                try
+                {
+                    await window.WaitAsync(failed.Token);
+                }
+                catch (OperationCanceledException)
+                {
+                    break; // a push failed; the wait below reports it
+                }
+
+                // Here, not on the compute thread, which may still be in backward: the bucket's gradients are final.
+                var gradients = replica.CopyGradients(role, bucket.Offset, bucket.Length);
+                traffic.BytesSent += (long)gradients.Length * sizeof(float);
+                pushes.Add(WithinWindow(PushAndApply(new GradientBucket(experiment, role, step, bucket.Bucket, bucket.Shard, rank, gradients), bucket, traffic, pass), window, failed));
             }
-            catch (OperationCanceledException)
+        }
+        catch
+        {
+            // Backward failed: the pushes already out are aborted by the coordinator; observe their failures.
+            foreach (var push in pushes)
             {
-                break; // a push failed; the wait below reports it
+                _ = push.ContinueWith(static t => _ = t.Exception, TaskScheduler.Default);
             }
 
-            // Here, not on the compute thread, which may still be in backward: the bucket's gradients are final.
-            var gradients = replica.CopyGradients(role, bucket.Offset, bucket.Length);
-            traffic.BytesSent += (long)gradients.Length * sizeof(float);
-            pushes.Add(WithinWindow(PushAndApply(new GradientBucket(experiment, role, step, bucket.Bucket, bucket.Shard, rank, gradients), bucket, traffic, pass), window, failed));
+            throw;
         }
 
         await WhenAllOrFirstFailure(pushes);
