@@ -29,6 +29,18 @@ public sealed class TrainingGrainOptions
     /// </summary>
     public int BucketsInFlight { get; set; } = 2;
 
+    /// <summary>
+    /// Whether a worker sends each gradient bucket as soon as backward has finished its parameters (autograd's
+    /// accumulator hooks), rather than after the whole backward pass. Default true; false is for comparing the two.
+    /// </summary>
+    public bool SendBucketsDuringBackward { get; set; } = true;
+
+    /// <summary>
+    /// Whether a worker runs the next step's real half (D's forward and backward on real images, which needs only D's
+    /// new weights) while its G buckets are on the wire. Default true; false is for comparing the two.
+    /// </summary>
+    public bool RunRealHalfAhead { get; set; } = true;
+
     /// <summary>Events a coordinator keeps for late watchers. Default 10,000.</summary>
     public int EventHistory { get; set; } = 10_000;
 

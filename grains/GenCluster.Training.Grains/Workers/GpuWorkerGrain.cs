@@ -1,6 +1,8 @@
 using System.Diagnostics;
+using System.Threading.Channels;
 using GenCluster.Contracts.Training;
 using GenCluster.Runtime;
+using GenCluster.Torch;
 using GenCluster.Training.Grains.Data;
 using GenCluster.Training.Grains.Devices;
 using GenCluster.Training.Grains.Hosting;
@@ -12,8 +14,8 @@ namespace GenCluster.Training.Grains.Workers;
 
 /// <summary>
 /// One data-parallel rank, pinned to the silo its key names. A step: D's backward on the device, D's buckets out to
-/// their shards as each is copied, new D slices written back as each shard answers; then the same for G, whose
-/// backward must see D's new weights.
+/// their shards as soon as backward has finished their gradients (while it computes the earlier layers'), new D slices
+/// written back as each shard answers once backward is over; then the same for G, whose backward must see D's new weights.
 /// </summary>
 [Placement(PlacementKind.Pinned)]
 internal sealed partial class GpuWorkerGrain(
@@ -21,11 +23,16 @@ internal sealed partial class GpuWorkerGrain(
     : Grain, IGpuWorkerGrain
 {
     private readonly int _bucketsInFlight = Math.Max(1, options.Value.BucketsInFlight);
+    private readonly bool _sendDuringBackward = options.Value.SendBucketsDuringBackward;
+    private readonly bool _realHalfAheadEnabled = options.Value.RunRealHalfAhead;
     private readonly string _activationId = Guid.NewGuid().ToString("N");
     private WorkerAssignment? _assignment;
     private DeviceComputeThread? _device;
     private WorkerReplica? _replica;
     private Dictionary<ModelRole, ShardLayout> _layouts = [];
+    private Dictionary<ModelRole, IReadOnlyList<ParameterSlot>> _parameterLayouts = [];
+    // The next step's real half, queued on the device while this step's G buckets are on the wire.
+    private (long Step, Task<TimeSpan> Pass)? _realHalfAhead;
 
     private TrainingPlan Plan => _assignment?.Plan ?? throw new InvalidOperationException($"worker {GetPrimaryKeyString()} is not initialized");
 
@@ -65,6 +72,11 @@ internal sealed partial class GpuWorkerGrain(
             [ModelRole.Generator] = ShardLayout.Create(replica.ParameterCount(ModelRole.Generator), Plan.GeneratorShards, Plan.BucketElements),
             [ModelRole.Discriminator] = ShardLayout.Create(replica.ParameterCount(ModelRole.Discriminator), Plan.DiscriminatorShards, Plan.BucketElements),
         };
+        _parameterLayouts = new()
+        {
+            [ModelRole.Generator] = replica.ParameterLayout(ModelRole.Generator),
+            [ModelRole.Discriminator] = replica.ParameterLayout(ModelRole.Discriminator),
+        };
         LogInitialized(logger, GetPrimaryKeyString(), assignment.Rank, _layouts[ModelRole.Generator].Parameters, _layouts[ModelRole.Discriminator].Parameters);
         return Ready();
     }
@@ -89,6 +101,8 @@ internal sealed partial class GpuWorkerGrain(
 
     public async Task PullParameters()
     {
+        // New parameters make a real half run ahead stale (the replica discards it when D's are written).
+        _realHalfAhead = null;
         foreach (var role in _layouts.Keys)
         {
             await Task.WhenAll(_layouts[role].Shards.Select(async slice =>
@@ -107,18 +121,21 @@ internal sealed partial class GpuWorkerGrain(
     public async Task<WorkerStepReport> RunStep(long step)
     {
         var traffic = new StepTraffic();
-        var compute = Stopwatch.StartNew();
-        var d = await Compute(r => r.DiscriminatorBackward(step));
-        compute.Stop();
-        await ReduceScatterAllGather(ModelRole.Discriminator, step, traffic);
+        // A real half run ahead for another step is discarded and redone by the replica.
+        var ahead = _realHalfAhead;
+        _realHalfAhead = null;
+        var d = await BackwardAndReduce(ModelRole.Discriminator, step, traffic, ready => Compute(r => r.DiscriminatorBackward(step, ready)));
+        if (ahead is { } prepared && prepared.Step == step && await Succeeded(prepared.Pass) is { } aheadTime)
+        {
+            traffic.Computing += aheadTime;
+        }
 
-        compute.Start();
-        var g = await Compute(r => r.GeneratorBackward());
-        compute.Stop();
-        await ReduceScatterAllGather(ModelRole.Generator, step, traffic);
-
+        // G's backward reads D's new weights: it starts only once every D bucket is written back. While G's buckets are
+        // on the wire the device would idle, so it runs the next step's real half, which needs only D's new weights.
+        var g = await BackwardAndReduce(ModelRole.Generator, step, traffic, ready => Compute(r => r.GeneratorBackward(ready)),
+            afterBackward: () => RunRealHalfAhead(step + 1));
         return new WorkerStepReport(step, _assignment!.Rank, d.Loss, g.Loss, d.RealScore, d.FakeScore, g.FakeScore,
-            compute.Elapsed.TotalSeconds, traffic.Waiting.TotalSeconds, traffic.BytesSent, traffic.BytesReceived);
+            traffic.Computing.TotalSeconds, traffic.Waiting.TotalSeconds, traffic.BytesSent, traffic.BytesReceived);
     }
 
     public Task<float[]> GetRunningStatistics(ModelRole role) => _replica is null
@@ -136,45 +153,115 @@ internal sealed partial class GpuWorkerGrain(
     public override Task OnDeactivateAsync(DeactivationReason reason, CancellationToken cancellationToken) => DisposeReplicaAsync();
 
     /// <summary>
-    /// Reduce-scatter then all-gather of one model: each bucket goes to its shard as soon as it is copied out of the
-    /// gradient buffer (the copy of the next overlaps the send of this one), at most
-    /// <see cref="TrainingGrainOptions.BucketsInFlight"/> at a time, and each shard's answer is written back as it
-    /// arrives. The first failure stops the sending and ends the wait: the coordinator aborts the shards, so nothing
-    /// stays pending.
+    /// One model's backward on the device with its reduce-scatter and all-gather running alongside: autograd's hooks
+    /// report each parameter whose gradient is final, and a bucket whose parameters all are leaves for its shard while
+    /// backward goes on with earlier layers. Computing is the backward's time; waiting, from its end until the model's
+    /// last bucket is written back.
     /// </summary>
-    private async Task ReduceScatterAllGather(ModelRole role, long step, StepTraffic traffic)
+    private async Task<T> BackwardAndReduce<T>(ModelRole role, long step, StepTraffic traffic, Func<Action<int>?, Task<T>> backward, Action? afterBackward = null)
+    {
+        var readiness = new BucketReadiness(_parameterLayouts[role], _layouts[role].Buckets);
+        var clock = Stopwatch.StartNew();
+        var pass = backward(_sendDuringBackward ? readiness.ParameterReady : null);
+        // The pass's end releases the buckets no hook did (or ends the reduce loop with the pass's error). The hooks all
+        // ran on the compute thread before the pass's task completed, so this never races them.
+        var passEnded = pass.ContinueWith(
+            t => readiness.Complete(t.IsCompletedSuccessfully ? null : t.Exception?.InnerException ?? new OperationCanceledException("the backward pass was cancelled")),
+            CancellationToken.None, TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default);
+        var reduce = ReduceScatterAllGather(role, step, traffic, readiness.Ready, pass);
+        T result;
+        try
+        {
+            result = await pass;
+        }
+        catch
+        {
+            // The reduce loop ends with the same error; its pushes are aborted by the coordinator.
+            _ = reduce.ContinueWith(static t => _ = t.Exception, TaskScheduler.Default);
+            throw;
+        }
+
+        var computed = clock.Elapsed;
+        afterBackward?.Invoke();
+        await passEnded;
+        await reduce;
+        traffic.Computing += computed;
+        traffic.Waiting += clock.Elapsed - computed;
+        return result;
+    }
+
+    /// <summary>
+    /// Reduce-scatter then all-gather of one model: each bucket goes to its shard as soon as its gradients are final
+    /// (in the order backward finishes them) and it is copied out of the gradient buffer, at most
+    /// <see cref="TrainingGrainOptions.BucketsInFlight"/> at a time; each shard's answer is written back once the
+    /// backward <paramref name="pass"/> has ended (it still reads the weights). The first failure stops the sending and
+    /// ends the wait: the coordinator aborts the shards, so nothing stays pending.
+    /// </summary>
+    private async Task ReduceScatterAllGather(ModelRole role, long step, StepTraffic traffic, ChannelReader<BucketSlice> ready, Task pass)
     {
         var experiment = _assignment!.ExperimentId;
         var rank = _assignment.Rank;
+        var replica = _replica ?? throw NotInitialized();
         var pushes = new List<Task>();
         // Not disposed: a failed step returns while later pushes may still release the window or cancel.
         var window = new SemaphoreSlim(_bucketsInFlight);
         var failed = new CancellationTokenSource();
-        var waiting = new Stopwatch();
-        foreach (var bucket in _layouts[role].Buckets)
+        try
         {
-            waiting.Start();
-            try
+            await foreach (var bucket in ready.ReadAllAsync(CancellationToken.None))
             {
-                await window.WaitAsync(failed.Token);
+                try
+                {
+                    await window.WaitAsync(failed.Token);
+                }
+                catch (OperationCanceledException)
+                {
+                    break; // a push failed; the wait below reports it
+                }
+
+                // Here, not on the compute thread, which may still be in backward: the bucket's gradients are final.
+                var gradients = replica.CopyGradients(role, bucket.Offset, bucket.Length);
+                traffic.BytesSent += (long)gradients.Length * sizeof(float);
+                pushes.Add(WithinWindow(PushAndApply(new GradientBucket(experiment, role, step, bucket.Bucket, bucket.Shard, rank, gradients), bucket, traffic, pass), window, failed));
             }
-            catch (OperationCanceledException)
+        }
+        catch
+        {
+            // Backward failed: the pushes already out are aborted by the coordinator; observe their failures.
+            foreach (var push in pushes)
             {
-                break; // a push failed; the wait below reports it
-            }
-            finally
-            {
-                waiting.Stop();
+                _ = push.ContinueWith(static t => _ = t.Exception, TaskScheduler.Default);
             }
 
-            var gradients = await Compute(r => r.CopyGradients(role, bucket.Offset, bucket.Length));
-            traffic.BytesSent += (long)gradients.Length * sizeof(float);
-            pushes.Add(WithinWindow(PushAndApply(new GradientBucket(experiment, role, step, bucket.Bucket, bucket.Shard, rank, gradients), bucket, traffic), window, failed));
+            throw;
         }
 
-        waiting.Start();
         await WhenAllOrFirstFailure(pushes);
-        traffic.Waiting += waiting.Elapsed;
+    }
+
+    /// <summary>Queues the real half of <paramref name="step"/> on the device, unless the plan ends before it.</summary>
+    private void RunRealHalfAhead(long step)
+    {
+        if (_realHalfAheadEnabled && step < Plan.Steps)
+        {
+            var pass = Compute(r => r.RunRealHalfAhead(step));
+            // A later call may drop it unawaited (a failed step, new parameters); its failure is then redone, not lost.
+            _ = pass.ContinueWith(static t => _ = t.Exception, TaskScheduler.Default);
+            _realHalfAhead = (step, pass);
+        }
+    }
+
+    /// <summary>The task's result, or null when it failed (the step that needs it runs the work again and reports that failure).</summary>
+    private static async Task<TimeSpan?> Succeeded(Task<TimeSpan> task)
+    {
+        try
+        {
+            return await task;
+        }
+        catch (Exception)
+        {
+            return null;
+        }
     }
 
     private static async Task WithinWindow(Task push, SemaphoreSlim window, CancellationTokenSource failed)
@@ -194,7 +281,7 @@ internal sealed partial class GpuWorkerGrain(
         }
     }
 
-    private async Task PushAndApply(GradientBucket gradients, BucketSlice bucket, StepTraffic traffic)
+    private async Task PushAndApply(GradientBucket gradients, BucketSlice bucket, StepTraffic traffic, Task pass)
     {
         // A view over the reply frame, written straight into the parameter buffer, then given back (no array in between).
         TensorView<float> updated;
@@ -216,6 +303,9 @@ internal sealed partial class GpuWorkerGrain(
             }
 
             traffic.BytesReceived += (long)updated.Length * sizeof(float);
+            // Backward may still be running (this bucket left early); its parameters are read until it ends. The view
+            // keeps its reply frame until then.
+            await pass;
             await Compute(r => r.WriteParameters(gradients.Role, bucket.Offset, updated.Span));
         }
     }
@@ -274,12 +364,14 @@ internal sealed partial class GpuWorkerGrain(
     [LoggerMessage(Level = LogLevel.Information, Message = "Worker {Worker} (rank {Rank}) ready: G has {GeneratorParameters} parameters, D {DiscriminatorParameters}")]
     private static partial void LogInitialized(ILogger logger, string worker, int rank, long generatorParameters, long discriminatorParameters);
 
-    /// <summary>What one step moved and how long it waited for the shards.</summary>
+    /// <summary>What one step moved, how long it computed and how long it waited for the shards after computing.</summary>
     private sealed class StepTraffic
     {
         public long BytesSent { get; set; }
 
         public long BytesReceived { get; set; }
+
+        public TimeSpan Computing { get; set; }
 
         public TimeSpan Waiting { get; set; }
     }

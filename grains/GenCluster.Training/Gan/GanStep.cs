@@ -38,6 +38,12 @@ public sealed class GanStep : IDisposable
     private Tensor? _fake;
     private Tensor? _realLabels;
     private Tensor? _fakeLabels;
+    private GradientReadyHooks? _generatorHooks;
+    private GradientReadyHooks? _discriminatorHooks;
+    // Who hears of ready gradients: set only around the backward pass whose gradients are the phase's final ones.
+    private Action<int>? _generatorListener;
+    private Action<int>? _discriminatorListener;
+    private RealHalf? _realHalf;
 
     public GanStep(Module generator, Module discriminator)
     {
@@ -56,41 +62,87 @@ public sealed class GanStep : IDisposable
     /// <summary>Phase 1: computes D's gradients on a real batch and fakes generated from <paramref name="noise"/>.</summary>
     /// <param name="real">N×C×H×W images in [-1, 1].</param>
     /// <param name="noise">N×nz×1×1 latent vectors.</param>
-    public DiscriminatorPhase DiscriminatorBackward(Tensor real, Tensor noise)
+    /// <param name="gradientReady">
+    /// Called during the phase's last backward pass, on this thread, with the index (in <see cref="ParameterBuffer.Layout"/>
+    /// of <see cref="DiscriminatorBuffer"/>) of each of D's parameters as soon as its gradient for this step is final.
+    /// </param>
+    public DiscriminatorPhase DiscriminatorBackward(Tensor real, Tensor noise, Action<int>? gradientReady = null)
+    {
+        DiscriminatorRealBackward(real);
+        return DiscriminatorFakeBackward(noise, gradientReady);
+    }
+
+    /// <summary>
+    /// Phase 1, real half: zeroes D's gradients and adds those of BCE(D(x), 1). It reads only D's parameters, so it may
+    /// run before G's update of the previous step is written; <see cref="DiscriminatorFakeBackward"/> completes the phase.
+    /// </summary>
+    /// <param name="real">N×C×H×W images in [-1, 1].</param>
+    public void DiscriminatorRealBackward(Tensor real)
     {
         ArgumentNullException.ThrowIfNull(real);
-        ArgumentNullException.ThrowIfNull(noise);
         var batch = real.size(0);
-        if (noise.size(0) != batch)
-        {
-            throw new ArgumentException($"noise batch {noise.size(0)} differs from real batch {batch}", nameof(noise));
-        }
-
+        _realHalf = null;
         ReleaseFake();
         EnsureLabels(batch);
         DiscriminatorBuffer.zero_grad();
         using var scope = NewDisposeScope();
-
         var realLogits = _discriminator.forward(real);
         var errReal = _criterion.forward(realLogits, _realLabels!);
         errReal.backward();
+        _realHalf = new RealHalf(batch, errReal.item<float>(), realLogits.sigmoid().mean().item<float>());
+    }
 
+    /// <summary>Phase 1, fake half: adds D's gradients of BCE(D(G(z).detach()), 0) to the real half's.</summary>
+    /// <param name="noise">N×nz×1×1 latent vectors, N the real half's batch.</param>
+    /// <param name="gradientReady">As for <see cref="DiscriminatorBackward"/>.</param>
+    /// <exception cref="InvalidOperationException">The real half has not run since the last fake half.</exception>
+    public DiscriminatorPhase DiscriminatorFakeBackward(Tensor noise, Action<int>? gradientReady = null)
+    {
+        ArgumentNullException.ThrowIfNull(noise);
+        var realHalf = _realHalf ?? throw new InvalidOperationException("DiscriminatorFakeBackward needs DiscriminatorRealBackward first");
+        if (noise.size(0) != realHalf.Batch)
+        {
+            throw new ArgumentException($"noise batch {noise.size(0)} differs from real batch {realHalf.Batch}", nameof(noise));
+        }
+
+        _realHalf = null;
+        using var scope = NewDisposeScope();
         _fake = _generator.forward(noise).DetachFromDisposeScope();
         var fakeLogits = _discriminator.forward(_fake.detach());
         var errFake = _criterion.forward(fakeLogits, _fakeLabels!);
-        errFake.backward();
+        // The real half's backward has already added its share; this pass completes every gradient of D.
+        if (gradientReady is not null)
+        {
+            _discriminatorHooks ??= Hook(_discriminator, i => _discriminatorListener?.Invoke(i));
+        }
 
-        return new DiscriminatorPhase(
-            errReal.item<float>() + errFake.item<float>(),
-            realLogits.sigmoid().mean().item<float>(),
-            fakeLogits.sigmoid().mean().item<float>());
+        _discriminatorListener = gradientReady;
+        try
+        {
+            errFake.backward();
+        }
+        finally
+        {
+            _discriminatorListener = null;
+        }
+
+        return new DiscriminatorPhase(realHalf.Loss + errFake.item<float>(), realHalf.Score, fakeLogits.sigmoid().mean().item<float>());
     }
 
     /// <summary>Phase 2: computes G's gradients through the (by now updated) discriminator.</summary>
+    /// <param name="gradientReady">
+    /// Called during the backward pass, on this thread, with the index (in <see cref="ParameterBuffer.Layout"/> of
+    /// <see cref="GeneratorBuffer"/>) of each of G's parameters as soon as its gradient for this step is final.
+    /// </param>
     /// <exception cref="InvalidOperationException">Phase 1 has not run since the last phase 2.</exception>
-    public GeneratorPhase GeneratorBackward()
+    public GeneratorPhase GeneratorBackward(Action<int>? gradientReady = null)
     {
         var fake = _fake ?? throw new InvalidOperationException("GeneratorBackward needs DiscriminatorBackward first");
+        if (gradientReady is not null)
+        {
+            _generatorHooks ??= Hook(_generator, i => _generatorListener?.Invoke(i));
+        }
+
         GeneratorBuffer.zero_grad();
         using var scope = NewDisposeScope();
         SetRequiresGrad(_discriminator, false);
@@ -98,11 +150,13 @@ public sealed class GanStep : IDisposable
         {
             var logits = _discriminator.forward(fake);
             var errG = _criterion.forward(logits, _realLabels!);
+            _generatorListener = gradientReady;
             errG.backward();
             return new GeneratorPhase(errG.item<float>(), logits.sigmoid().mean().item<float>());
         }
         finally
         {
+            _generatorListener = null;
             SetRequiresGrad(_discriminator, true);
             ReleaseFake();
         }
@@ -111,6 +165,8 @@ public sealed class GanStep : IDisposable
     /// <inheritdoc />
     public void Dispose()
     {
+        _generatorHooks?.Dispose();
+        _discriminatorHooks?.Dispose();
         ReleaseFake();
         _realLabels?.Dispose();
         _fakeLabels?.Dispose();
@@ -136,6 +192,12 @@ public sealed class GanStep : IDisposable
         _fake?.Dispose();
         _fake = null;
     }
+
+    /// <summary>What the real half leaves for the fake half: its batch, errD_real and mean D(x).</summary>
+    private sealed record RealHalf(long Batch, float Loss, float Score);
+
+    // Parameters in named_parameters order, the order of ParameterBuffer.Layout, so a hook's index is a layout index.
+    private static GradientReadyHooks Hook(Module module, Action<int> ready) => new([.. module.parameters()], ready);
 
     private static void SetRequiresGrad(Module module, bool value)
     {
