@@ -4,15 +4,21 @@ using System.Runtime.InteropServices;
 namespace GenCluster.MessagePack;
 
 /// <summary>
-/// A byte array handed over with its ownership: a receiver that finds memory of this kind (for example a frame payload
-/// the transport assembled into its own array) may keep slices of it instead of copying them, because nobody else
-/// reuses the array — until the last user releases it (<see cref="Release"/>), when its creator may reuse it.
+/// Bytes handed over with their ownership: a receiver that finds memory of this kind (for example a frame payload the
+/// transport assembled into its own array, or one a peer on the same host wrote into shared memory) may keep slices of
+/// it instead of copying them, because nobody else reuses the bytes — until the last user releases them
+/// (<see cref="Release"/>), when their creator may reuse them.
 /// </summary>
-public sealed class OwnedBytes : MemoryManager<byte>
+/// <remarks>
+/// Bytes outside the managed heap (shared memory) that nobody releases stay unusable for their creator; there is no
+/// finalizer to release them, because a span over them does not keep this object alive.
+/// </remarks>
+public sealed unsafe class OwnedBytes : MemoryManager<byte>
 {
-    private readonly byte[] _array;
+    private readonly byte[]? _array;
+    private readonly byte* _pointer;
     private readonly int _length;
-    private Action<byte[]>? _release;
+    private Action? _release;
 
     /// <summary>Wraps <paramref name="array"/>, which its creator must not reuse.</summary>
     /// <param name="array">The bytes.</param>
@@ -34,6 +40,27 @@ public sealed class OwnedBytes : MemoryManager<byte>
         ArgumentOutOfRangeException.ThrowIfNegative(length);
         ArgumentOutOfRangeException.ThrowIfGreaterThan(length, array.Length);
         _array = array;
+        _length = length;
+        _release = release is null ? null : () => release(array);
+    }
+
+    /// <summary>
+    /// Wraps <paramref name="length"/> bytes of memory outside the managed heap that stays valid until
+    /// <paramref name="release"/> runs; it runs once, when the bytes are released (<see cref="Release"/>).
+    /// </summary>
+    /// <param name="pointer">The first byte.</param>
+    /// <param name="length">How many bytes.</param>
+    /// <param name="release">Gives the bytes back to their creator.</param>
+    public OwnedBytes(byte* pointer, int length, Action release)
+    {
+        ArgumentNullException.ThrowIfNull(release);
+        ArgumentOutOfRangeException.ThrowIfNegative(length);
+        if (pointer is null)
+        {
+            throw new ArgumentNullException(nameof(pointer));
+        }
+
+        _pointer = pointer;
         _length = length;
         _release = release;
     }
@@ -68,14 +95,15 @@ public sealed class OwnedBytes : MemoryManager<byte>
     {
         if (MemoryMarshal.TryGetMemoryManager<byte, OwnedBytes>(memory, out var owned))
         {
-            Interlocked.Exchange(ref owned._release, null)?.Invoke(owned._array);
+            Interlocked.Exchange(ref owned._release, null)?.Invoke();
         }
     }
 
     /// <summary>
     /// Takes over the duty to release the owned array behind <paramref name="memory"/>: afterwards
     /// <see cref="Release"/> does nothing, and the array goes back to its creator only when <paramref name="release"/>
-    /// is invoked (at most once; never invoking it just leaves the array to the garbage collector). A reader that keeps
+    /// is invoked (at most once; never invoking it leaves an array to the garbage collector, and unmanaged bytes unusable
+    /// for their creator). A reader that keeps
     /// a slice of a received frame beyond the point where the frame would be released uses this.
     /// </summary>
     /// <param name="memory">Any memory.</param>
@@ -90,24 +118,29 @@ public sealed class OwnedBytes : MemoryManager<byte>
             return false;
         }
 
-        var array = owned._array;
         int once = 0;
         release = () =>
         {
             if (Interlocked.Exchange(ref once, 1) == 0)
             {
-                giveBack(array);
+                giveBack();
             }
         };
         return true;
     }
 
     /// <inheritdoc />
-    public override Span<byte> GetSpan() => _array.AsSpan(0, _length);
+    public override Span<byte> GetSpan() => _array is null ? new Span<byte>(_pointer, _length) : _array.AsSpan(0, _length);
 
     /// <inheritdoc />
-    public override unsafe MemoryHandle Pin(int elementIndex = 0)
+    public override MemoryHandle Pin(int elementIndex = 0)
     {
+        if (_array is null)
+        {
+            // Unmanaged bytes do not move.
+            return new MemoryHandle(_pointer + elementIndex);
+        }
+
         var handle = GCHandle.Alloc(_array, GCHandleType.Pinned);
         return new MemoryHandle((byte*)handle.AddrOfPinnedObject() + elementIndex, handle);
     }
@@ -120,6 +153,12 @@ public sealed class OwnedBytes : MemoryManager<byte>
     /// <inheritdoc />
     protected override bool TryGetArray(out ArraySegment<byte> segment)
     {
+        if (_array is null)
+        {
+            segment = default;
+            return false;
+        }
+
         segment = new ArraySegment<byte>(_array, 0, _length);
         return true;
     }

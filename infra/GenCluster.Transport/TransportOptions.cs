@@ -48,6 +48,26 @@ public sealed class TransportOptions
     public bool ValidatePayloads { get; set; }
 
     /// <summary>
+    /// When true (the default), two silos on the same host (same boot, IPC namespace and user, on Linux) move large
+    /// frames through a shared-memory segment each side creates in <c>/dev/shm</c>, and the socket carries only a small
+    /// descriptor per frame, in order with the rest. Client connections always use the socket. A frame that does not fit the segment still goes over the socket.
+    /// Peers on different hosts, or in containers with separate <c>/dev/shm</c> mounts, use the socket alone.
+    /// </summary>
+    public bool SharedMemory { get; set; } = true;
+
+    /// <summary>
+    /// Bytes of the segment each side of a same-host connection creates for the frames it sends, reserved in the tmpfs
+    /// up front (a Kubernetes pod's <c>/dev/shm</c> is 64 MiB unless a memory-backed volume enlarges it; when the room is
+    /// not there, the connection uses the socket alone). Default 64 MiB.
+    /// </summary>
+    public long SharedMemorySegmentSize { get; set; } = 64 * 1024 * 1024;
+
+    /// <summary>
+    /// Smallest frame payload sent through shared memory; smaller frames gain nothing over the socket. Default 64 KiB.
+    /// </summary>
+    public int SharedMemoryMinimumFrameSize { get; set; } = 64 * 1024;
+
+    /// <summary>
     /// Unconsumed received bytes above which a connection stops reading from its socket. A whole frame must fit, and
     /// reading resumes at half this value, which must also exceed the largest partial frame left behind after the
     /// complete ones are consumed — hence twice the largest frame, plus room for one socket read.

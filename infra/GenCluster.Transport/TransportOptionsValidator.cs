@@ -38,6 +38,16 @@ internal sealed class TransportOptionsValidator : IValidateOptions<TransportOpti
             failures.Add($"{nameof(TransportOptions.MaxPendingSendBytes)} must be positive");
         }
 
+        if (options.SharedMemorySegmentSize < SharedMemoryHost.MinimumSegmentSize)
+        {
+            failures.Add($"{nameof(TransportOptions.SharedMemorySegmentSize)} must be at least {SharedMemoryHost.MinimumSegmentSize} bytes");
+        }
+
+        if (options.SharedMemoryMinimumFrameSize < 1)
+        {
+            failures.Add($"{nameof(TransportOptions.SharedMemoryMinimumFrameSize)} must be positive");
+        }
+
         RequirePositive(options.HandshakeTimeout, nameof(TransportOptions.HandshakeTimeout), failures);
         RequirePositive(options.ConnectTimeout, nameof(TransportOptions.ConnectTimeout), failures);
         RequirePositive(options.GracefulCloseTimeout, nameof(TransportOptions.GracefulCloseTimeout), failures);

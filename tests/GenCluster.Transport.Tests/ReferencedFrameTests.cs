@@ -8,10 +8,13 @@ namespace GenCluster.Transport.Tests;
 
 /// <summary>
 /// Large blocks written by reference (a tensor argument's array) skip the send pipe and go from their own memory to
-/// the socket; large frames are assembled on arrival into arrays the receiver may keep.
+/// the socket; large frames are assembled on arrival into arrays the receiver may keep. Shared memory is off here: these
+/// are the socket's paths (<see cref="SharedMemoryTests"/> covers the other).
 /// </summary>
 public sealed class ReferencedFrameTests
 {
+    private static readonly TransportOptions SocketOnly = TestTransport.Options(configure: o => o.SharedMemory = false);
+
     private const int LargeData = 300 * 1024; // above the 64 KiB reference size and the 256 KiB assembly size
 
     private static readonly FrameBodyWriter<(int Sender, long Sequence, ReadOnlyMemory<byte> Data)> WriteReferenced =
@@ -63,8 +66,8 @@ public sealed class ReferencedFrameTests
                 return ValueTask.CompletedTask;
             },
         };
-        await using var harness = await ServerHarness.StartAsync(serverHandler);
-        await using var connection = await harness.ConnectAsync(clientHandler);
+        await using var harness = await ServerHarness.StartAsync(serverHandler, SocketOnly);
+        await using var connection = await harness.ConnectAsync(clientHandler, options: SocketOnly);
 
         // Each sender reuses one array for its large frames: refilled as soon as a send completes, so a send that
         // completed before its block was really out would make the receiver see the next frame's bytes.
@@ -118,8 +121,8 @@ public sealed class ReferencedFrameTests
                 return ValueTask.CompletedTask;
             },
         };
-        await using var harness = await ServerHarness.StartAsync(handler);
-        await using var connection = await harness.ConnectAsync();
+        await using var harness = await ServerHarness.StartAsync(handler, SocketOnly);
+        await using var connection = await harness.ConnectAsync(options: SocketOnly);
 
         await connection.SendAsync(TestPayload.Create(5, 1, Large));
         await connection.SendAsync(TestPayload.Create(5, 2, 10)); // the stream goes on through the pipe afterwards

@@ -1,4 +1,5 @@
 using System.Collections.Concurrent;
+using GenCluster.MessagePack;
 using GenCluster.Runtime.Cluster;
 using GenCluster.Runtime.GrainDirectory;
 using GenCluster.Runtime.Hosting;
@@ -96,6 +97,7 @@ internal sealed partial class Catalog
                 : method is null ? $"{interfaceInfo.InterfaceType.Name} has no method with id {request.MethodId:x8}"
                 : $"grain type '{classInfo.GrainType}' does not implement {interfaceInfo.InterfaceType.Name}";
             LogBadRequest(_logger, request.Target, problem);
+            OwnedBytes.Release(request.Body);
             Reply(request, replyTo, request.CreateErrorReply(new NotSupportedException(problem)));
             return;
         }

@@ -1,4 +1,5 @@
 using System.Buffers;
+using GenCluster.MessagePack;
 using GenCluster.Runtime.Activation;
 using GenCluster.Runtime.Calls;
 using GenCluster.Runtime.Gateway;
@@ -80,6 +81,8 @@ internal sealed partial class SiloMessageHandler : IFrameHandler
                     : message.CreateRejection(RejectionReason.WrongSilo, $"this is {_local.AddressOrNull}, not {message.TargetSilo}")).ConfigureAwait(false);
                 break;
             case MessageKind.Request or MessageKind.OneWayRequest when !IsForThisSilo(message):
+                // Dropped here: a body kept in the received frame gives the frame back (a shared-memory block is not collected).
+                OwnedBytes.Release(message.Body);
                 if (message.Kind == MessageKind.Request)
                 {
                     await replyTo.SendAsync(message.CreateRejection(RejectionReason.WrongSilo, $"silo {message.TargetSilo} is gone; {_local.AddressOrNull} listens on its endpoint now")).ConfigureAwait(false);
@@ -101,7 +104,12 @@ internal sealed partial class SiloMessageHandler : IFrameHandler
                 _catalog.ReceiveCancel(message);
                 break;
             default:
-                _requests.TryDeliver(message);
+                if (!_requests.TryDeliver(message))
+                {
+                    // A late reply nobody waits for any more.
+                    OwnedBytes.Release(message.Body);
+                }
+
                 break;
         }
     }

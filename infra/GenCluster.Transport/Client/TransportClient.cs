@@ -62,12 +62,13 @@ public sealed partial class TransportClient
         context.Start();
 
         PeerIdentity server;
+        bool sharedMemory;
         using (var deadline = new CancellationTokenSource(_options.HandshakeTimeout, _timeProvider))
         using (var linked = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, deadline.Token))
         {
             try
             {
-                server = await new ClientHandshake(_options, _key, self).ConnectAsync(context.Transport, linked.Token).ConfigureAwait(false);
+                (server, sharedMemory) = await new ClientHandshake(_options, _key, self).ConnectAsync(context.Transport, linked.Token).ConfigureAwait(false);
             }
             catch (Exception e)
             {
@@ -89,7 +90,7 @@ public sealed partial class TransportClient
             }
         }
 
-        var connection = new FrameConnection(context, server, handler, _options, Statistics, _timeProvider, _connectionLogger, ownsContext: true);
+        var connection = new FrameConnection(context, server, handler, _options, Statistics, _timeProvider, _connectionLogger, ownsContext: true, sharedMemory);
         try
         {
             await connection.StartAsync().ConfigureAwait(false);

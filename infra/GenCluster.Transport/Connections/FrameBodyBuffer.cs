@@ -198,6 +198,30 @@ internal sealed class FrameBodyBuffer : IBufferReferenceWriter
         return payloadLength;
     }
 
+    /// <summary>
+    /// Copies the whole body into <paramref name="destination"/> (exactly <see cref="Length"/> bytes) and drops the frame:
+    /// the pipe is left as it was before <see cref="Begin"/>, free for the frame's descriptor.
+    /// </summary>
+    public void MoveTo(Span<byte> destination)
+    {
+        if (_output is null)
+        {
+            throw new InvalidOperationException("no frame is being written");
+        }
+
+        ArgumentOutOfRangeException.ThrowIfNotEqual(destination.Length, _length);
+        CloseChunk();
+        _head.Span.Slice(MessagePackFrame.HeaderSize, _headLength).CopyTo(destination);
+        int at = _headLength;
+        foreach (var (_, bytes) in _parts)
+        {
+            bytes.Span.CopyTo(destination[at..]);
+            at += bytes.Length;
+        }
+
+        Abandon();
+    }
+
     /// <summary>Drops the frame being written; the pipe is left as it was before <see cref="Begin"/>.</summary>
     public void Abandon()
     {

@@ -56,6 +56,7 @@ internal sealed partial class FrameConnection : IFrameConnection
     private readonly IDirectSendFeature? _direct;
     private readonly IDirectReceiveFeature? _directReceive;
     private readonly IInlineSendFeature? _inlineSend;
+    private readonly SharedMemoryLink? _link;
     private byte[]? _assembly;
     private int _assemblyLength;
     private int _assembled;
@@ -68,7 +69,8 @@ internal sealed partial class FrameConnection : IFrameConnection
         TransportStatistics statistics,
         TimeProvider timeProvider,
         ILogger logger,
-        bool ownsContext)
+        bool ownsContext,
+        bool sharedMemory = false)
     {
         _context = context;
         _input = context.Transport.Input;
@@ -87,6 +89,10 @@ internal sealed partial class FrameConnection : IFrameConnection
         _direct = context.Features.Get<IDirectSendFeature>() is { } send && send.Serves(context.Transport) ? send : null;
         _directReceive = context.Features.Get<IDirectReceiveFeature>() is { } receive && receive.Serves(context.Transport) ? receive : null;
         _inlineSend = context.Features.Get<IInlineSendFeature>() is { } inline && inline.Serves(context.Transport) ? inline : null;
+        if (sharedMemory && OperatingSystem.IsLinux())
+        {
+            _link = new SharedMemoryLink(options.SharedMemorySegmentSize, options.SharedMemoryMinimumFrameSize);
+        }
     }
 
     private enum CloseState
@@ -136,6 +142,10 @@ internal sealed partial class FrameConnection : IFrameConnection
         }
 
         _processing = ProcessFramesAsync();
+        if (OperatingSystem.IsLinux() && _link is not null)
+        {
+            _ = OfferSharedMemoryAsync(_link);
+        }
     }
 
     /// <inheritdoc />
@@ -234,7 +244,16 @@ internal sealed partial class FrameConnection : IFrameConnection
         try
         {
             ThrowIfClosing();
-            FrameWriter.WriteFrame(_output, payload.Span, _maxFrameSize);
+            if (OperatingSystem.IsLinux() && _link is { IsSending: true } link && link.TryReserve(payload.Length, out long block, out var destination))
+            {
+                payload.Span.CopyTo(destination);
+                ControlFrame.WriteFrame(_output, block, payload.Length);
+                _statistics.OnSentThroughSharedMemory(payload.Length);
+            }
+            else
+            {
+                FrameWriter.WriteFrame(_output, payload.Span, _maxFrameSize);
+            }
         }
         catch
         {
@@ -273,6 +292,16 @@ internal sealed partial class FrameConnection : IFrameConnection
         {
             var writer = new MessagePackWriter(_body);
             write(ref writer, state);
+            if (OperatingSystem.IsLinux() && _link is { IsSending: true } link && link.TryReserve(_body.Length, out long block, out var destination))
+            {
+                // One copy into the segment, where the socket would have copied the bytes into the kernel.
+                int length = destination.Length;
+                _body.MoveTo(destination);
+                ControlFrame.WriteFrame(_output, block, length);
+                _statistics.OnSentThroughSharedMemory(length);
+                tail = null;
+                return length;
+            }
             if (_direct is null)
             {
                 // A transport that cannot send blocks directly gets the whole frame in its pipe.
@@ -517,6 +546,26 @@ internal sealed partial class FrameConnection : IFrameConnection
                 return true;
             }
 
+            if (OperatingSystem.IsLinux() && _link is not null && ControlFrame.StartsControlFrame(buffer))
+            {
+                if (!ControlFrame.TryRead(ref buffer, out var control))
+                {
+                    payload = default;
+                    return false;
+                }
+
+                if (control.Kind != ControlKind.Frame)
+                {
+                    OnControlFrame(_link, control);
+                    continue;
+                }
+
+                payload = _link.TakeFrame(control.Offset, control.Length, _maxFrameSize);
+                _statistics.OnReceivedThroughSharedMemory(payload.Length);
+                _frames.CompleteAssembledFrame(payload);
+                return true;
+            }
+
             // Even a large frame that is already buffered whole is copied out once here, as the decoder would otherwise
             // do, so that the pipe's memory is released at once.
             if (_frames.TryReadLength(buffer, out int length) && length >= AssembleThreshold)
@@ -531,6 +580,94 @@ internal sealed partial class FrameConnection : IFrameConnection
 
             return _frames.TryReadFrame(ref buffer, out payload);
         }
+    }
+
+    // This side's segment for its frames to the peer; the peer answers with Accept or Decline.
+    [System.Runtime.Versioning.SupportedOSPlatform("linux")]
+    private async Task OfferSharedMemoryAsync(SharedMemoryLink link)
+    {
+        try
+        {
+            // Reserving the segment's pages takes milliseconds: not on the thread that is setting up the connection.
+            await Task.Yield();
+            var segment = link.CreateOffer();
+            await SendControlAsync(segment, static (output, segment) => ControlFrame.WriteOffer(output, segment.Name, segment.Size, segment.Token)).ConfigureAwait(false);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            link.OnDeclined();
+            LogSharedMemoryUnavailable(_logger, ConnectionId, Remote, e.Message);
+        }
+        catch (ConnectionClosedException)
+        {
+            // Closed before the offer went out (Close may have run before the segment existed).
+            link.OnDeclined();
+        }
+    }
+
+    [System.Runtime.Versioning.SupportedOSPlatform("linux")]
+    private void OnControlFrame(SharedMemoryLink link, ControlFrame control)
+    {
+        switch (control.Kind)
+        {
+            case ControlKind.Offer:
+                string? refusal = null;
+                try
+                {
+                    link.OpenPeerSegment(control.Text, control.Length, control.Token!);
+                    _statistics.OnSharedMemoryLinked();
+                    LogSharedMemoryReceiving(_logger, ConnectionId, Remote, control.Length);
+                }
+                catch (InvalidOperationException e)
+                {
+                    throw new MessagePackDecodeException(MessagePackDecodeError.InvalidFrame, e.Message, position: 0);
+                }
+                catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+                {
+                    refusal = e.Message;
+                    LogSharedMemoryUnavailable(_logger, ConnectionId, Remote, e.Message);
+                }
+
+                // Not awaited: the reader loop must not wait for the send lock (a sender may be waiting for the peer to read).
+                _ = SendControlAsync(refusal, static (output, refusal) =>
+                {
+                    if (refusal is null)
+                    {
+                        ControlFrame.WriteAccept(output);
+                    }
+                    else
+                    {
+                        ControlFrame.WriteDecline(output, refusal);
+                    }
+                }).ContinueWith(static t => _ = t.Exception, CancellationToken.None, TaskContinuationOptions.OnlyOnFaulted | TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default);
+                break;
+            case ControlKind.Accept:
+                link.OnAccepted();
+                _statistics.OnSharedMemoryLinked();
+                LogSharedMemorySending(_logger, ConnectionId, Remote);
+                break;
+            case ControlKind.Decline:
+                link.OnDeclined();
+                LogSharedMemoryDeclined(_logger, ConnectionId, Remote, control.Text);
+                break;
+        }
+    }
+
+    private async Task SendControlAsync<TState>(TState state, Action<PipeWriter, TState> write)
+    {
+        await _sendLock.WaitAsync().ConfigureAwait(false);
+        try
+        {
+            ThrowIfClosing();
+            write(_output, state);
+        }
+        catch
+        {
+            _sendLock.Release();
+            throw;
+        }
+
+        await FlushAndReleaseAsync(CancellationToken.None).ConfigureAwait(false);
     }
 
     private Exception? EndedByUs() => _state == CloseState.ClosingLocally ? _localCloseReason : null;
@@ -550,6 +687,11 @@ internal sealed partial class FrameConnection : IFrameConnection
         {
             TryBeginClose(CloseState.ClosingRemotely, reason: null);
             await CompleteOutputAsync().ConfigureAwait(false);
+            if (OperatingSystem.IsLinux())
+            {
+                _link?.Close();
+            }
+
             await _input.CompleteAsync().ConfigureAwait(false);
             _statistics.OnConnectionClosed();
             LogClosed(_logger, ConnectionId, Remote, error?.Message ?? "orderly close");
@@ -630,6 +772,18 @@ internal sealed partial class FrameConnection : IFrameConnection
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Closing connection {ConnectionId} to {Remote} at {RemoteEndPoint} after a protocol error ({Error}): {Reason}")]
     private static partial void LogProtocolError(ILogger logger, string connectionId, PeerIdentity remote, EndPoint? remoteEndPoint, MessagePackDecodeError error, string reason);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Connection {ConnectionId} to {Remote}: large frames go through shared memory")]
+    private static partial void LogSharedMemorySending(ILogger logger, string connectionId, PeerIdentity remote);
+
+    [LoggerMessage(Level = LogLevel.Debug, Message = "Connection {ConnectionId} to {Remote}: receiving large frames through the peer's shared-memory segment of {Size} bytes")]
+    private static partial void LogSharedMemoryReceiving(ILogger logger, string connectionId, PeerIdentity remote, long size);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Connection {ConnectionId} to {Remote}: shared memory is not available, frames go over the socket: {Reason}")]
+    private static partial void LogSharedMemoryUnavailable(ILogger logger, string connectionId, PeerIdentity remote, string reason);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Connection {ConnectionId} to {Remote}: the peer declined shared memory, frames go over the socket: {Reason}")]
+    private static partial void LogSharedMemoryDeclined(ILogger logger, string connectionId, PeerIdentity remote, string reason);
 
     [LoggerMessage(Level = LogLevel.Debug, Message = "Releasing connection {ConnectionId} failed")]
     private static partial void LogTeardownFailed(ILogger logger, Exception exception, string connectionId);

@@ -19,6 +19,9 @@ public sealed class TransportStatistics
     private long _bytesSentDirectly;
     private long _bytesReceivedDirectly;
     private long _sendsOnSenderThread;
+    private long _sharedMemoryLinks;
+    private long _bytesSentThroughSharedMemory;
+    private long _bytesReceivedThroughSharedMemory;
 
     /// <summary>TCP connections accepted (server) or opened (client), before any handshake.</summary>
     public long ConnectionsAccepted => Volatile.Read(ref _connectionsAccepted);
@@ -62,11 +65,21 @@ public sealed class TransportStatistics
     /// </summary>
     public long SendsOnSenderThread => Volatile.Read(ref _sendsOnSenderThread);
 
+    /// <summary>Connection directions set up to carry large frames through shared memory (two per same-host connection).</summary>
+    public long SharedMemoryLinks => Volatile.Read(ref _sharedMemoryLinks);
+
+    /// <summary>Payload bytes sent through shared memory (included in <see cref="BytesSent"/>).</summary>
+    public long BytesSentThroughSharedMemory => Volatile.Read(ref _bytesSentThroughSharedMemory);
+
+    /// <summary>Payload bytes received through shared memory (included in <see cref="BytesReceived"/>).</summary>
+    public long BytesReceivedThroughSharedMemory => Volatile.Read(ref _bytesReceivedThroughSharedMemory);
+
     /// <inheritdoc />
     public override string ToString() =>
         $"accepted {ConnectionsAccepted}, established {ConnectionsEstablished}, refused {ConnectionsRefused} " +
         $"(timeouts {HandshakeTimeouts}), active {ActiveConnections}, protocol errors {ProtocolErrors}, " +
-        $"received {FramesReceived} frames / {BytesReceived} B, sent {FramesSent} frames / {BytesSent} B";
+        $"received {FramesReceived} frames / {BytesReceived} B, sent {FramesSent} frames / {BytesSent} B" +
+        $" (shared memory: {SharedMemoryLinks} links, sent {BytesSentThroughSharedMemory} B, received {BytesReceivedThroughSharedMemory} B)";
 
     internal void OnConnectionAccepted() => Interlocked.Increment(ref _connectionsAccepted);
 
@@ -106,4 +119,10 @@ public sealed class TransportStatistics
     internal void OnReceivedDirectly(long bytes) => Interlocked.Add(ref _bytesReceivedDirectly, bytes);
 
     internal void OnSentOnSenderThread() => Interlocked.Increment(ref _sendsOnSenderThread);
+
+    internal void OnSharedMemoryLinked() => Interlocked.Increment(ref _sharedMemoryLinks);
+
+    internal void OnSentThroughSharedMemory(long bytes) => Interlocked.Add(ref _bytesSentThroughSharedMemory, bytes);
+
+    internal void OnReceivedThroughSharedMemory(long bytes) => Interlocked.Add(ref _bytesReceivedThroughSharedMemory, bytes);
 }

@@ -19,10 +19,13 @@ internal sealed class ClientHandshake
         _self = self;
     }
 
-    /// <summary>Runs the handshake and returns the authenticated identity of the server.</summary>
+    /// <summary>
+    /// Runs the handshake and returns the authenticated identity of the server, and whether both sides agreed to try
+    /// shared memory (<see cref="TransportOptions.SharedMemory"/> on both, one host).
+    /// </summary>
     /// <exception cref="HandshakeFailedException">The server refused us, or we refuse the server, or the connection broke.</exception>
     /// <exception cref="OperationCanceledException"><paramref name="cancellationToken"/> fired.</exception>
-    public async Task<PeerIdentity> ConnectAsync(IDuplexPipe transport, CancellationToken cancellationToken)
+    public async Task<(PeerIdentity Server, bool SharedMemory)> ConnectAsync(IDuplexPipe transport, CancellationToken cancellationToken)
     {
         var first = await HandshakeFrames.ReadAsync(transport.Input, ReadServerMessage, cancellationToken).ConfigureAwait(false);
         if (first is ServerVerdict refusal)
@@ -48,7 +51,10 @@ internal sealed class ClientHandshake
 
         var clientNonce = ClusterKey.NewNonce();
         var proof = _key.ComputeProof(HandshakeDirection.ClientToServer, challenge.Nonce, clientNonce, _options.ClusterId, _options.ProtocolVersion, _self);
-        var response = new ClientResponse(_options.ClusterId, _options.ProtocolVersion, _self, clientNonce, proof);
+        // Between silos only: a client's frames pass through the gateway, which forwards them without handing the
+        // received frame back, and a shared-memory block that is never handed back is lost to the link.
+        var sharedMemoryHost = _options.SharedMemory && _self.Role == ConnectionRole.Silo ? SharedMemoryHost.Key : null;
+        var response = new ClientResponse(_options.ClusterId, _options.ProtocolVersion, _self, clientNonce, proof, sharedMemoryHost);
         await HandshakeFrames.WriteAsync(transport.Output, response, ClientResponse.Write, cancellationToken).ConfigureAwait(false);
 
         var verdict = await HandshakeFrames.ReadAsync(transport.Input, ServerVerdict.Read, cancellationToken).ConfigureAwait(false);
@@ -65,7 +71,7 @@ internal sealed class ClientHandshake
                 $"the server claiming to be {server} could not prove it holds this cluster's secret");
         }
 
-        return server;
+        return (server, sharedMemoryHost is not null && SharedMemoryHost.IsThisHost(verdict.SharedMemoryHost));
     }
 
     private static object ReadServerMessage(System.Buffers.ReadOnlySequence<byte> payload) =>

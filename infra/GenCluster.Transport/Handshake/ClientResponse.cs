@@ -7,15 +7,17 @@ namespace GenCluster.Transport;
 
 /// <summary>
 /// Second handshake message, client to server: <c>{t: "response", cluster, version, role, name, silo, tenant, nonce,
-/// proof}</c>, where the proof is the client's HMAC over both nonces and everything it claims (see <see cref="ClusterField"/>).
+/// proof, shm?}</c>, where the proof is the client's HMAC over both nonces and everything it claims (see <see cref="ClusterField"/>),
+/// and <c>shm</c>, when present, offers shared memory to a server on the same host (not covered by the proof: the
+/// segment's own token is what proves a peer shares it).
 /// </summary>
-internal sealed record ClientResponse(string ClusterId, int ProtocolVersion, PeerIdentity Identity, byte[] Nonce, byte[] Proof)
+internal sealed record ClientResponse(string ClusterId, int ProtocolVersion, PeerIdentity Identity, byte[] Nonce, byte[] Proof, byte[]? SharedMemoryHost = null)
 {
     public const string Type = "response";
 
     public static void Write(ref MessagePackWriter writer, ClientResponse message)
     {
-        writer.WriteMapHeader(9);
+        writer.WriteMapHeader(message.SharedMemoryHost is null ? 9 : 10);
         writer.WriteString(TypeField);
         writer.WriteString(Type);
         writer.WriteString(ClusterField);
@@ -34,6 +36,11 @@ internal sealed record ClientResponse(string ClusterId, int ProtocolVersion, Pee
         writer.WriteBinary(message.Nonce);
         writer.WriteString(ProofField);
         writer.WriteBinary(message.Proof);
+        if (message.SharedMemoryHost is { } host)
+        {
+            writer.WriteString(SharedMemoryField);
+            writer.WriteBinary(host);
+        }
     }
 
     /// <exception cref="HandshakeFailedException">The payload is not a well-formed response.</exception>
@@ -46,7 +53,7 @@ internal sealed record ClientResponse(string ClusterId, int ProtocolVersion, Pee
             int? version = null;
             ConnectionRole? role = null;
             SiloAddress? silo = null;
-            byte[]? nonce = null, proof = null;
+            byte[]? nonce = null, proof = null, sharedMemory = null;
             int count = reader.ReadMapHeader();
             for (int i = 0; i < count; i++)
             {
@@ -61,6 +68,7 @@ internal sealed record ClientResponse(string ClusterId, int ProtocolVersion, Pee
                     case TenantField: tenant = ReadOptionalString(ref reader); break;
                     case NonceField: nonce = ReadFixedBinary(ref reader, ClusterKey.NonceSize, NonceField); break;
                     case ProofField: proof = ReadFixedBinary(ref reader, ClusterKey.ProofSize, ProofField); break;
+                    case SharedMemoryField: sharedMemory = ReadFixedBinary(ref reader, SharedMemoryKeySize, SharedMemoryField); break;
                     default: reader.Skip(); break;
                 }
             }
@@ -71,7 +79,8 @@ internal sealed record ClientResponse(string ClusterId, int ProtocolVersion, Pee
                 Require(version, VersionField),
                 RequireIdentity(role, name, silo, tenant),
                 Require(nonce, NonceField),
-                Require(proof, ProofField));
+                Require(proof, ProofField),
+                sharedMemory);
         }
         catch (MessagePackDecodeException e)
         {

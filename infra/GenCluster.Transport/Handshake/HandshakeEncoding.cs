@@ -27,6 +27,12 @@ internal static class HandshakeEncoding
     public const string FailureField = "failure";
     public const string ReasonField = "reason";
 
+    /// <summary>Optional: the sender's shared-memory host key (<see cref="SharedMemoryHost"/>), 16 bytes.</summary>
+    public const string SharedMemoryField = "shm";
+
+    /// <summary>Size of a shared-memory host key.</summary>
+    public const int SharedMemoryKeySize = 16;
+
     private const string SiloRole = "silo";
     private const string ClientRole = "client";
 

@@ -20,10 +20,13 @@ internal sealed class ServerHandshake
         _self = self;
     }
 
-    /// <summary>Runs the handshake and returns the authenticated identity of the client.</summary>
+    /// <summary>
+    /// Runs the handshake and returns the authenticated identity of the client, and whether both sides agreed to try
+    /// shared memory (<see cref="TransportOptions.SharedMemory"/> on both, one host).
+    /// </summary>
     /// <exception cref="HandshakeFailedException">The client is refused, or the connection broke.</exception>
     /// <exception cref="OperationCanceledException"><paramref name="cancellationToken"/> fired (the caller's timeout).</exception>
-    public async Task<PeerIdentity> AcceptAsync(IDuplexPipe transport, CancellationToken cancellationToken)
+    public async Task<(PeerIdentity Client, bool SharedMemory)> AcceptAsync(IDuplexPipe transport, CancellationToken cancellationToken)
     {
         var serverNonce = ClusterKey.NewNonce();
         var challenge = new ServerChallenge(_options.ClusterId, _options.ProtocolVersion, serverNonce);
@@ -52,8 +55,11 @@ internal sealed class ServerHandshake
         }
 
         var proof = _key.ComputeProof(HandshakeDirection.ServerToClient, serverNonce, response.Nonce, _options.ClusterId, _options.ProtocolVersion, _self);
-        await HandshakeFrames.WriteAsync(transport.Output, ServerVerdict.Accept(_self, proof), ServerVerdict.Write, cancellationToken).ConfigureAwait(false);
-        return response.Identity;
+        bool sharedMemory = _options.SharedMemory && _self.Role == ConnectionRole.Silo && response.Identity.Role == ConnectionRole.Silo
+            && SharedMemoryHost.IsThisHost(response.SharedMemoryHost);
+        var verdict = ServerVerdict.Accept(_self, proof, sharedMemory ? SharedMemoryHost.Key : null);
+        await HandshakeFrames.WriteAsync(transport.Output, verdict, ServerVerdict.Write, cancellationToken).ConfigureAwait(false);
+        return (response.Identity, sharedMemory);
     }
 
     /// <summary>

@@ -6,18 +6,19 @@ using static GenCluster.Transport.HandshakeEncoding;
 namespace GenCluster.Transport;
 
 /// <summary>
-/// Last handshake message, server to client. Accepted: <c>{t: "verdict", accepted: true, role, name, silo, proof}</c>
-/// with the server's own HMAC, so the client authenticates the server too. Refused:
+/// Last handshake message, server to client. Accepted: <c>{t: "verdict", accepted: true, role, name, silo, proof, shm?}</c>
+/// with the server's own HMAC, so the client authenticates the server too, and <c>shm</c> when the server agrees to share
+/// memory (the client offered it and both are on one host). Refused:
 /// <c>{t: "verdict", accepted: false, failure, reason}</c>, after which the server closes the connection.
 /// </summary>
-internal sealed record ServerVerdict(bool Accepted, HandshakeFailureKind? Failure, string? Reason, PeerIdentity? Identity, byte[]? Proof)
+internal sealed record ServerVerdict(bool Accepted, HandshakeFailureKind? Failure, string? Reason, PeerIdentity? Identity, byte[]? Proof, byte[]? SharedMemoryHost = null)
 {
     public const string Type = "verdict";
 
     /// <summary>Longest refusal reason sent, in characters.</summary>
     private const int MaxReasonLength = 512;
 
-    public static ServerVerdict Accept(PeerIdentity server, byte[] proof) => new(true, null, null, server, proof);
+    public static ServerVerdict Accept(PeerIdentity server, byte[] proof, byte[]? sharedMemoryHost = null) => new(true, null, null, server, proof, sharedMemoryHost);
 
     public static ServerVerdict Refuse(HandshakeFailureKind failure, string reason) =>
         new(false, failure, reason.Length <= MaxReasonLength ? reason : reason[..MaxReasonLength], null, null);
@@ -27,7 +28,7 @@ internal sealed record ServerVerdict(bool Accepted, HandshakeFailureKind? Failur
         if (message.Accepted)
         {
             var identity = message.Identity ?? throw new InvalidOperationException("an accepting verdict carries the server's identity");
-            writer.WriteMapHeader(6);
+            writer.WriteMapHeader(message.SharedMemoryHost is null ? 6 : 7);
             writer.WriteString(TypeField);
             writer.WriteString(Type);
             writer.WriteString(AcceptedField);
@@ -40,6 +41,12 @@ internal sealed record ServerVerdict(bool Accepted, HandshakeFailureKind? Failur
             WriteOptionalString(ref writer, identity.Silo?.ToString());
             writer.WriteString(ProofField);
             writer.WriteBinary(message.Proof ?? throw new InvalidOperationException("an accepting verdict carries the server's proof"));
+            if (message.SharedMemoryHost is { } host)
+            {
+                writer.WriteString(SharedMemoryField);
+                writer.WriteBinary(host);
+            }
+
             return;
         }
 
@@ -65,7 +72,7 @@ internal sealed record ServerVerdict(bool Accepted, HandshakeFailureKind? Failur
             HandshakeFailureKind? failure = null;
             ConnectionRole? role = null;
             SiloAddress? silo = null;
-            byte[]? proof = null;
+            byte[]? proof = null, sharedMemory = null;
             int count = reader.ReadMapHeader();
             for (int i = 0; i < count; i++)
             {
@@ -79,6 +86,7 @@ internal sealed record ServerVerdict(bool Accepted, HandshakeFailureKind? Failur
                     case NameField: name = reader.ReadString(); break;
                     case SiloField: silo = ReadOptionalSilo(ref reader); break;
                     case ProofField: proof = ReadFixedBinary(ref reader, ClusterKey.ProofSize, ProofField); break;
+                    case SharedMemoryField: sharedMemory = ReadFixedBinary(ref reader, SharedMemoryKeySize, SharedMemoryField); break;
                     default: reader.Skip(); break;
                 }
             }
@@ -86,7 +94,7 @@ internal sealed record ServerVerdict(bool Accepted, HandshakeFailureKind? Failur
             RequireEnd(ref reader, type, Type);
             if (Require(accepted, AcceptedField))
             {
-                return new ServerVerdict(true, null, null, RequireIdentity(role, name, silo, tenant: null), Require(proof, ProofField));
+                return new ServerVerdict(true, null, null, RequireIdentity(role, name, silo, tenant: null), Require(proof, ProofField), sharedMemory);
             }
 
             return new ServerVerdict(false, failure ?? HandshakeFailureKind.Refused, reason ?? "no reason given", null, null);

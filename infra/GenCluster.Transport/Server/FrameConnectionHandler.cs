@@ -58,13 +58,12 @@ internal sealed partial class FrameConnectionHandler : ConnectionHandler
     public override async Task OnConnectedAsync(ConnectionContext context)
     {
         _statistics.OnConnectionAccepted();
-        var remote = await AuthenticateAsync(context).ConfigureAwait(false);
-        if (remote is null)
+        if (await AuthenticateAsync(context).ConfigureAwait(false) is not var (remote, sharedMemory))
         {
             return;
         }
 
-        var connection = new FrameConnection(context, remote, _handler, _options, _statistics, _timeProvider, _connectionLogger, ownsContext: false);
+        var connection = new FrameConnection(context, remote, _handler, _options, _statistics, _timeProvider, _connectionLogger, ownsContext: false, sharedMemory);
         _connections.TryAdd(connection, 0);
 
         // Kestrel asks connections to close when it stops; close ours in order then.
@@ -91,7 +90,7 @@ internal sealed partial class FrameConnectionHandler : ConnectionHandler
         }
     }
 
-    private async Task<PeerIdentity?> AuthenticateAsync(ConnectionContext context)
+    private async Task<(PeerIdentity Client, bool SharedMemory)?> AuthenticateAsync(ConnectionContext context)
     {
         using var deadline = new CancellationTokenSource(_options.HandshakeTimeout, _timeProvider);
         HandshakeFailedException failure;
