@@ -20,6 +20,26 @@ public sealed class ClusterCallTests(ClusterFixture cluster) : IClassFixture<Clu
     }
 
     [Fact]
+    public async Task An_all_reduce_over_the_three_silo_processes_is_exact_and_moves_its_tensors_through_shared_memory()
+    {
+        // 3 ranks × 4 MiB in 256 KiB buckets over 3 shards: every bucket and answer between silos is a large frame.
+        const int World = 3, Elements = 1024 * 1024;
+        var run = $"shm-{Guid.NewGuid():N}";
+        var ranks = Enumerable.Range(0, World).Select(r => cluster.Client.GetGrain<IAllReduceWorkerGrain>($"silo-{r}/allreduce/{run}/{r}")).ToArray();
+        await Task.WhenAll(ranks.Select((rank, r) => rank.Prepare(new AllReducePlan(run, r, World, Elements, Shards: World, BucketElements: 64 * 1024))));
+
+        // Run checks the exact element-wise sum and throws otherwise.
+        var seconds = await Task.WhenAll(ranks.Select(rank => rank.Run(3)));
+        seconds.Should().OnlyContain(s => s.Length == 3);
+        await Task.WhenAll(ranks.Select(rank => rank.Release()));
+
+        foreach (var silo in cluster.Silos)
+        {
+            silo.Output.Should().Contain("large frames go through shared memory", $"{silo.Name} shares the host with the other silos");
+        }
+    }
+
+    [Fact]
     public async Task A_non_reentrant_grain_never_runs_two_turns_at_once_under_concurrent_load()
     {
         var grain = cluster.Client.GetGrain<IProbeGrain>("turns");

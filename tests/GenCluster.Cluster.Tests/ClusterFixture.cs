@@ -52,6 +52,8 @@ public class ClusterFixture : IAsyncLifetime
         "--Membership:IAmAliveInterval=00:00:01",
         "--Membership:TableRefreshInterval=00:00:00.500",
         "--Logging:LogLevel:Default=Warning",
+        // Says when a connection between silos moves large frames through shared memory (ClusterCallTests checks it).
+        "--Logging:LogLevel:GenCluster.Transport.FrameConnection=Information",
     ]);
 
     /// <summary>Where the silos keep the membership table and grain state: by default a file and a folder in a temporary directory.</summary>
