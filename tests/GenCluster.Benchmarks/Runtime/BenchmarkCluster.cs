@@ -44,7 +44,9 @@ internal sealed class BenchmarkCluster : IAsyncDisposable
     /// <summary>The name of the <paramref name="index"/>-th silo: <c>silo-a</c>, <c>silo-b</c>, ….</summary>
     public static string SiloName(int index) => $"silo-{(char)('a' + index)}";
 
-    public static async Task<BenchmarkCluster> StartAsync(int silos = 2)
+    /// <param name="silos">How many silo processes.</param>
+    /// <param name="sharedMemory">Whether silos move large frames between them through shared memory (the default).</param>
+    public static async Task<BenchmarkCluster> StartAsync(int silos = 2, bool sharedMemory = true)
     {
         ArgumentOutOfRangeException.ThrowIfLessThan(silos, 1);
         ArgumentOutOfRangeException.ThrowIfGreaterThan(silos, 26);
@@ -65,6 +67,7 @@ internal sealed class BenchmarkCluster : IAsyncDisposable
                     "--Membership:ProbeTimeout=00:00:05",
                     "--Membership:MissedProbesLimit=6",
                     "--Logging:LogLevel:Default=Warning",
+                    $"--Transport:SharedMemory={sharedMemory}",
                 ]);
                 cluster._silos.Add(silo);
                 ChildProcesses.Track(silo.Pid);

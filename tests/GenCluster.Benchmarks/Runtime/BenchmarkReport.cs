@@ -15,6 +15,12 @@ internal static class BenchmarkReport
             $"{System.Runtime.InteropServices.RuntimeInformation.OSDescription}, server GC {System.Runtime.GCSettings.IsServerGC}, load average (/proc/loadavg) {load}");
     }
 
+    /// <summary>How the benchmark's silos exchange large frames (<c>--socket-only 1</c> turns shared memory off).</summary>
+    public static void PrintTransport(BenchmarkArguments args) =>
+        Console.WriteLine(args.SharedMemory
+            ? "transport: silos on this host move frames of 64 KiB or more through shared memory (Transport:SharedMemory=true, the default)"
+            : "transport: silos send every frame over loopback TCP (--socket-only 1: Transport:SharedMemory=false)");
+
     public static void PrintLoad(string when)
     {
         if (File.Exists("/proc/loadavg"))

@@ -17,8 +17,9 @@ internal static class TensorTransferBenchmark
         var bytes = mib * 1024 * 1024;
         var elements = bytes / sizeof(float);
         PrintEnvironment(Format($"tensor-transfer: {mib} MiB float32 tensor ({elements} elements), {rounds} rounds x {transfers} transfers after {warmup} warm-up transfers"));
+        PrintTransport(args);
 
-        await using var cluster = await BenchmarkCluster.StartAsync();
+        await using var cluster = await BenchmarkCluster.StartAsync(sharedMemory: args.SharedMemory);
         using var peer = TcpPeerProcess.Start();
         Console.WriteLine($"processes: silos {string.Join(", ", cluster.Pids)} (silo-a -> silo-b), TCP sink peer {peer.Pid} (benchmark process -> peer)");
 

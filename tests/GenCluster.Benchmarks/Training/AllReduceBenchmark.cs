@@ -13,9 +13,11 @@ namespace GenCluster.Benchmarks.Training;
 /// TCP stream (the per-link ceiling) and a raw loopback TCP exchange in both directions at once between two processes
 /// (the W = 2 ring's ceiling), all in the same run. Both all-reduces are checked for exact sums. Prints algbw = bytes / t
 /// and busbw = algbw · 2(W−1)/W (nccl-tests' definition) per size and W, and the ratio of bus bandwidths.
-/// Options: <c>--sizes</c> MiB (1,16,64,256), <c>--worlds</c> (2,4), <c>--warmup</c> (2), <c>--steps</c> timed
-/// iterations (5), <c>--shards</c> (W), <c>--bucket</c> elements (1,048,576, the training plan's default),
-/// <c>--inflight</c> buckets per rank at a time (2, a training worker's default <c>TrainingGrainOptions.BucketsInFlight</c>).
+/// Options: <c>--sizes</c> MiB (1,16,64,256), <c>--worlds</c> (2,4), <c>--warmup</c> (10), <c>--steps</c> timed
+/// iterations (20), <c>--shards</c> (W), <c>--bucket</c> elements (1,048,576, the training plan's default),
+/// <c>--inflight</c> buckets per rank at a time (2, a training worker's default <c>TrainingGrainOptions.BucketsInFlight</c>),
+/// <c>--socket-only 1</c> (our silos send their frames over loopback TCP only, as silos on different hosts would; by default
+/// silos on one host move large frames through shared memory).
 /// </summary>
 internal static class AllReduceBenchmark
 {
@@ -26,16 +28,18 @@ internal static class AllReduceBenchmark
     {
         var sizes = args.GetList("--sizes", [1, 16, 64, 256]);
         var worlds = args.GetList("--worlds", [2, 4]);
-        int warmup = args.Get("--warmup", 2), iterations = args.Get("--steps", 5), bucket = args.Get("--bucket", 1024 * 1024);
+        // Ten warm-up iterations for both sides: ours reaches its steady state (every hot loop optimized) within them.
+        int warmup = args.Get("--warmup", 10), iterations = args.Get("--steps", 20), bucket = args.Get("--bucket", 1024 * 1024);
         var inFlight = args.Get("--inflight", 2);
         PrintEnvironment(Format($"allreduce: float32 sum of {string.Join(", ", sizes)} MiB over W = {string.Join(", ", worlds)} processes on loopback, {warmup} warm-up + {iterations} timed iterations, buckets of {bucket} elements, {inFlight} in flight per rank"));
         Console.WriteLine($"environment: OMP_WAIT_POLICY={Environment.GetEnvironmentVariable("OMP_WAIT_POLICY") ?? "(unset)"}, Gloo ranks 1 torch thread each");
+        PrintTransport(args);
 
         var rows = new List<Row>();
         foreach (var world in worlds)
         {
             var shards = args.Get("--shards", world);
-            var ours = await MeasureOursAsync(world, shards, sizes, warmup, iterations, bucket, inFlight);
+            var ours = await MeasureOursAsync(world, shards, sizes, warmup, iterations, bucket, inFlight, args.SharedMemory);
             var gloo = MeasureGloo(world, sizes, warmup, iterations);
             foreach (var mib in sizes)
             {
@@ -70,9 +74,9 @@ internal static class AllReduceBenchmark
     }
 
     /// <summary>Median over iterations of the slowest rank's seconds, per size.</summary>
-    private static async Task<Dictionary<int, double>> MeasureOursAsync(int world, int shards, int[] sizes, int warmup, int iterations, int bucket, int inFlight)
+    private static async Task<Dictionary<int, double>> MeasureOursAsync(int world, int shards, int[] sizes, int warmup, int iterations, int bucket, int inFlight, bool sharedMemory)
     {
-        await using var cluster = await BenchmarkCluster.StartAsync(world);
+        await using var cluster = await BenchmarkCluster.StartAsync(world, sharedMemory);
         Console.WriteLine($"ours, W = {world}: silos {string.Join(", ", cluster.Pids)}, {shards} shards (shard s on rank s mod W's silo)");
         var medians = new Dictionary<int, double>();
         foreach (var mib in sizes)

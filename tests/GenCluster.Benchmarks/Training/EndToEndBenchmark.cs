@@ -24,17 +24,17 @@ internal static class EndToEndBenchmark
         int batch = args.Get("--batch", 32), steps = args.Get("--steps", 20), warmup = args.Get("--warmup", 5), rounds = args.Get("--rounds", 2);
         int shards = args.Get("--shards", 2), bucket = args.Get("--bucket", new TrainingPlan().BucketElements);
         PrintEnvironment(Format($"e2e: DCGAN 28x28 on Fashion-MNIST, {World} workers x batch {batch}, 1 torch thread per worker, {rounds} rounds of {warmup} warm-up + {steps} timed steps; ours {shards}+{shards} shards, buckets of {bucket} elements"));
+        PrintTransport(args);
         Console.WriteLine($"environment: OMP_WAIT_POLICY={Environment.GetEnvironmentVariable("OMP_WAIT_POLICY") ?? "(unset)"}");
 
         var ours = new List<double>();
         var ddp = new List<double>();
         for (var round = 0; round < rounds; round++)
         {
-            ours.AddRange(await MeasureOursAsync(batch, steps, warmup, shards, bucket));
+            ours.AddRange(await MeasureOursAsync(batch, steps, warmup, shards, bucket, args.SharedMemory));
             ddp.AddRange(MeasureDdp(batch, steps, warmup));
             PrintLoad($"after round {round + 1}");
         }
-
 
         double oursRate = World * batch / Median(ours), ddpRate = World * batch / Median(ddp);
         Console.WriteLine(Format($"ours (2 silos, grains):     median step {Median(ours) * 1000:F1} ms, p90 {Percentile(ours, 0.9) * 1000:F1} ms = {oursRate:F1} images/s"));
@@ -43,9 +43,9 @@ internal static class EndToEndBenchmark
         return 0;
     }
 
-    private static async Task<double[]> MeasureOursAsync(int batch, int steps, int warmup, int shards, int bucket)
+    private static async Task<double[]> MeasureOursAsync(int batch, int steps, int warmup, int shards, int bucket, bool sharedMemory)
     {
-        await using var cluster = await BenchmarkCluster.StartAsync();
+        await using var cluster = await BenchmarkCluster.StartAsync(sharedMemory: sharedMemory);
         var plan = new TrainingPlan
         {
             BatchPerWorker = batch,
