@@ -38,9 +38,9 @@ internal sealed class TransportOptionsValidator : IValidateOptions<TransportOpti
             failures.Add($"{nameof(TransportOptions.MaxPendingSendBytes)} must be positive");
         }
 
-        if (options.SharedMemorySegmentSize < SharedMemoryHost.MinimumSegmentSize)
+        if (options.SharedMemorySegmentSize is < SharedMemoryHost.MinimumSegmentSize or > SharedMemoryHost.MaximumSegmentSize)
         {
-            failures.Add($"{nameof(TransportOptions.SharedMemorySegmentSize)} must be at least {SharedMemoryHost.MinimumSegmentSize} bytes");
+            failures.Add($"{nameof(TransportOptions.SharedMemorySegmentSize)} must be between {SharedMemoryHost.MinimumSegmentSize} and {SharedMemoryHost.MaximumSegmentSize} bytes");
         }
 
         if (options.SharedMemoryMinimumFrameSize < 1)

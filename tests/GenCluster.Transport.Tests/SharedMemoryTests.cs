@@ -30,7 +30,7 @@ public sealed class SharedMemoryTests
                 await connection.SendAsync(copy);
             },
         };
-        var received = new ConcurrentDictionary<int, List<(long Sequence, int Length, bool Owned)>>();
+        var received = new ConcurrentDictionary<int, List<(long Sequence, int Length, bool Shared)>>();
         var clientHandler = new RecordingHandler
         {
             RecordFrames = false,
@@ -40,7 +40,7 @@ public sealed class SharedMemoryTests
                 var list = received.GetOrAdd(sender, _ => []);
                 lock (list)
                 {
-                    list.Add((sequence, length, OwnedBytes.TryGetOwned(payload, out _)));
+                    list.Add((sequence, length, InSharedMemory(payload)));
                 }
 
                 OwnedBytes.Release(payload.First);
@@ -82,8 +82,8 @@ public sealed class SharedMemoryTests
         {
             var frames = received[sender];
             frames.Select(f => f.Sequence).Should().Equal(Enumerable.Range(0, FramesPerSender).Select(i => (long)i));
-            frames.Where(f => f.Sequence % 2 == 1).Should().OnlyContain(f => f.Length == Large && f.Owned, "a large frame is read where it lies");
-            frames.Where(f => f.Sequence % 2 == 0).Should().OnlyContain(f => f.Length == 100 && !f.Owned);
+            frames.Where(f => f.Sequence % 2 == 1).Should().OnlyContain(f => f.Length == Large && f.Shared, "a large frame is read where it lies, in the segment");
+            frames.Where(f => f.Sequence % 2 == 0).Should().OnlyContain(f => f.Length == 100 && !f.Shared);
         }
     }
 
@@ -127,8 +127,7 @@ public sealed class SharedMemoryTests
             OnFrame = (connection, payload) =>
             {
                 var (_, sequence, _) = TestPayload.Verify(payload);
-                bool shared = MemoryMarshal.TryGetMemoryManager<byte, OwnedBytes>(payload.First, out _) && !MemoryMarshal.TryGetArray<byte>(payload.First, out _);
-                order.Enqueue((sequence, shared));
+                order.Enqueue((sequence, InSharedMemory(payload)));
                 kept.Enqueue(payload); // not released
                 return ValueTask.CompletedTask;
             },
@@ -196,8 +195,8 @@ public sealed class SharedMemoryTests
     public void Files_left_by_dead_processes_are_deleted_and_live_ones_kept()
     {
         int deadPid = int.Parse(File.ReadAllText("/proc/sys/kernel/pid_max").Trim()) + 1;
-        var orphan = Path.Combine(SharedMemoryHost.Directory, $"{SharedMemoryHost.FilePrefix}{deadPid}-test");
-        var live = Path.Combine(SharedMemoryHost.Directory, $"{SharedMemoryHost.FilePrefix}{Environment.ProcessId}-test{Guid.NewGuid():N}");
+        var orphan = Path.Combine(SharedMemoryHost.Directory, $"{SharedMemoryHost.OwnPrefix}{deadPid}-test");
+        var live = Path.Combine(SharedMemoryHost.Directory, $"{SharedMemoryHost.OwnPrefix}{Environment.ProcessId}-test{Guid.NewGuid():N}");
         File.WriteAllBytes(orphan, [1]);
         File.WriteAllBytes(live, [1]);
         try
@@ -234,7 +233,7 @@ public sealed class SharedMemoryTests
     {
         var sender = new SharedMemoryLink(SharedMemorySegment.MinimumSize * 4, minimumFrameSize: 1);
         var receiver = new SharedMemoryLink(SharedMemorySegment.MinimumSize * 4, minimumFrameSize: 1);
-        var segment = sender.CreateOffer();
+        var segment = sender.CreateOffer()!;
         receiver.OpenPeerSegment(segment.Name, segment.Size, segment.Token);
         sender.OnAccepted();
         try
@@ -257,6 +256,62 @@ public sealed class SharedMemoryTests
         {
             sender.Close();
             receiver.Close();
+        }
+    }
+
+    [Fact]
+    public void Answers_out_of_turn_and_second_offers_are_protocol_errors_and_a_closed_link_offers_nothing()
+    {
+        var link = new SharedMemoryLink(SharedMemorySegment.MinimumSize, minimumFrameSize: 1);
+        FluentActions.Invoking(link.OnAccepted).Should().Throw<MessagePackDecodeException>().WithMessage("*accepted*None*");
+        var segment = link.CreateOffer()!;
+        link.CreateOffer().Should().BeNull("one segment per direction");
+        var receiver = new SharedMemoryLink(SharedMemorySegment.MinimumSize, minimumFrameSize: 1);
+        receiver.OpenPeerSegment(segment.Name, segment.Size, segment.Token);
+        FluentActions.Invoking(() => receiver.OpenPeerSegment(segment.Name, segment.Size, segment.Token)).Should().Throw<MessagePackDecodeException>();
+
+        link.OnAccepted();
+        link.IsSending.Should().BeTrue();
+        FluentActions.Invoking(link.OnDeclined).Should().Throw<MessagePackDecodeException>().WithMessage("*declined*Accepted*");
+        FluentActions.Invoking(link.OnAccepted).Should().Throw<MessagePackDecodeException>();
+
+        link.Close();
+        link.Close(); // once
+        link.IsSending.Should().BeFalse();
+        link.TryReserve(100, out _, out _).Should().BeFalse("a closed link sends nothing through its segment");
+        receiver.Close();
+
+        var closed = new SharedMemoryLink(SharedMemorySegment.MinimumSize, minimumFrameSize: 1);
+        closed.Close();
+        closed.CreateOffer().Should().BeNull("the connection closed before the segment existed");
+        OurSegmentFiles().Should().NotContain(f => f.EndsWith(segment.Name, StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public void A_peer_cannot_make_this_side_map_a_fifo_a_symlink_or_an_oversized_file()
+    {
+        var fifo = $"{SharedMemoryHost.OwnPrefix}{Environment.ProcessId}-fifo{Guid.NewGuid():N}";
+        var link = $"{SharedMemoryHost.OwnPrefix}{Environment.ProcessId}-link{Guid.NewGuid():N}";
+        var fifoPath = Path.Combine(SharedMemoryHost.Directory, fifo);
+        var linkPath = Path.Combine(SharedMemoryHost.Directory, link);
+        using (var mkfifo = System.Diagnostics.Process.Start("mkfifo", fifoPath))
+        {
+            mkfifo.WaitForExit(10_000).Should().BeTrue();
+        }
+
+        File.CreateSymbolicLink(linkPath, "/etc/hostname");
+        try
+        {
+            var token = new byte[16];
+            FluentActions.Invoking(() => SharedMemorySegment.Open(fifo, SharedMemorySegment.MinimumSize, token)).Should().Throw<IOException>().WithMessage("*not a regular file*");
+            FluentActions.Invoking(() => SharedMemorySegment.Open(link, SharedMemorySegment.MinimumSize, token)).Should().Throw<IOException>().WithMessage("*not a regular file*");
+            FluentActions.Invoking(() => SharedMemorySegment.Open(fifo, SharedMemorySegment.MaximumSize + 64, token)).Should().Throw<IOException>().WithMessage("*outside*");
+            FluentActions.Invoking(() => SharedMemorySegment.Open(fifo, 0, token)).Should().Throw<IOException>().WithMessage("*outside*");
+        }
+        finally
+        {
+            File.Delete(fifoPath);
+            File.Delete(linkPath);
         }
     }
 
@@ -311,6 +366,10 @@ public sealed class SharedMemoryTests
         condition().Should().BeTrue($"{what} within {Timeouts.Default.TotalSeconds} s");
     }
 
+    // Owned memory without an array behind it: a block of the peer's segment (a frame assembled from the socket is an array).
+    private static bool InSharedMemory(ReadOnlySequence<byte> payload) =>
+        payload.IsSingleSegment && MemoryMarshal.TryGetMemoryManager<byte, OwnedBytes>(payload.First, out _) && !MemoryMarshal.TryGetArray(payload.First, out _);
+
     private static string[] OurSegmentFiles() =>
-        Directory.GetFiles(SharedMemoryHost.Directory, $"{SharedMemoryHost.FilePrefix}{Environment.ProcessId}-*");
+        Directory.GetFiles(SharedMemoryHost.Directory, $"{SharedMemoryHost.OwnPrefix}{Environment.ProcessId}-*");
 }

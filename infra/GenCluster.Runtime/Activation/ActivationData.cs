@@ -177,6 +177,7 @@ internal sealed partial class ActivationData : IGrainContext
                 var reply = failure is null
                     ? request.Message.CreateRejection(RejectionReason.NotHere, $"{GrainId} is activated on {registered!.Silo}", registered.Silo)
                     : request.Message.CreateErrorReply(failure);
+                OwnedBytes.Release(request.Message.Body);
                 _ = SendReplyAsync(request, reply);
             }
             else
@@ -528,6 +529,7 @@ internal sealed partial class ActivationData : IGrainContext
                     // The caller gave up already; running it would only waste the turn.
                     _waiting.RemoveAt(i);
                     _requests.Remove(request.Key);
+                    OwnedBytes.Release(request.Message.Body);
                     LogRequestExpired(Logger, request.Method.Name, GrainId);
                     continue;
                 }

@@ -1,3 +1,4 @@
+using GenCluster.MessagePack;
 using GenCluster.Runtime.Invocation;
 using GenCluster.Runtime.Messaging;
 
@@ -70,7 +71,12 @@ internal sealed class IncomingRequest : IDisposable
     }
 
     /// <inheritdoc />
-    public void Dispose() => _cancellation.Dispose();
+    /// <remarks>Also gives back the received frame the body is kept in, if nothing did yet (a dropped or refused request).</remarks>
+    public void Dispose()
+    {
+        OwnedBytes.Release(Message.Body);
+        _cancellation.Dispose();
+    }
 
     /// <inheritdoc />
     public override string ToString() => $"{Method.Name} #{Message.Id} from {Message.SenderKey}";

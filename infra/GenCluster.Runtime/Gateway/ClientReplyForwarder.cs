@@ -68,6 +68,11 @@ internal sealed partial class ClientReplyForwarder : IResponseSink
         {
             LogForwardFailed(_logger, e, message.Kind, _client.Remote);
         }
+        finally
+        {
+            // Sent (the send has read the body by now) or dropped: a reply kept in the frame it arrived in gives it back.
+            OwnedBytes.Release(message.Body);
+        }
     }
 
     [LoggerMessage(Level = LogLevel.Debug, Message = "Could not forward a {Kind} to {Client}; it is gone")]

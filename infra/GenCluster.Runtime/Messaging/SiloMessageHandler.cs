@@ -61,6 +61,7 @@ internal sealed partial class SiloMessageHandler : IFrameHandler
         }
         catch (InvalidMessageException e)
         {
+            OwnedBytes.Release(payload.First);
             LogInvalidMessage(_logger, e, connection.Remote);
             connection.Abort("invalid message");
             return;
@@ -146,6 +147,8 @@ internal sealed partial class SiloMessageHandler : IFrameHandler
             }
         }
 
+        // System targets deserialize their arguments (copies): the frame the body is kept in goes back.
+        OwnedBytes.Release(request.Body);
         if (request.Kind == MessageKind.Request)
         {
             try

@@ -562,7 +562,17 @@ internal sealed partial class FrameConnection : IFrameConnection
 
                 payload = _link.TakeFrame(control.Offset, control.Length, _maxFrameSize);
                 _statistics.OnReceivedThroughSharedMemory(payload.Length);
-                _frames.CompleteAssembledFrame(payload);
+                try
+                {
+                    _frames.CompleteAssembledFrame(payload);
+                }
+                catch
+                {
+                    // A malformed payload (ValidatePayloads) never reaches the handler, which would have released it.
+                    OwnedBytes.Release(payload.First);
+                    throw;
+                }
+
                 return true;
             }
 
@@ -590,18 +600,22 @@ internal sealed partial class FrameConnection : IFrameConnection
         {
             // Reserving the segment's pages takes milliseconds: not on the thread that is setting up the connection.
             await Task.Yield();
-            var segment = link.CreateOffer();
+            if (link.CreateOffer() is not { } segment)
+            {
+                return;
+            }
+
             await SendControlAsync(segment, static (output, segment) => ControlFrame.WriteOffer(output, segment.Name, segment.Size, segment.Token)).ConfigureAwait(false);
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
-            link.OnDeclined();
+            link.OnOfferFailed();
             LogSharedMemoryUnavailable(_logger, ConnectionId, Remote, e.Message);
         }
         catch (ConnectionClosedException)
         {
-            // Closed before the offer went out (Close may have run before the segment existed).
-            link.OnDeclined();
+            // Closed before the offer went out; Close unmaps the segment.
+            link.OnOfferFailed();
         }
     }
 
@@ -618,12 +632,10 @@ internal sealed partial class FrameConnection : IFrameConnection
                     _statistics.OnSharedMemoryLinked();
                     LogSharedMemoryReceiving(_logger, ConnectionId, Remote, control.Length);
                 }
-                catch (InvalidOperationException e)
+                catch (Exception e) when (e is not (MessagePackDecodeException or OutOfMemoryException))
                 {
-                    throw new MessagePackDecodeException(MessagePackDecodeError.InvalidFrame, e.Message, position: 0);
-                }
-                catch (Exception e) when (e is IOException or UnauthorizedAccessException)
-                {
+                    // Whatever the named file turned out to be here (missing, another container's, not a regular file),
+                    // the peer keeps using the socket.
                     refusal = e.Message;
                     LogSharedMemoryUnavailable(_logger, ConnectionId, Remote, e.Message);
                 }
@@ -687,11 +699,6 @@ internal sealed partial class FrameConnection : IFrameConnection
         {
             TryBeginClose(CloseState.ClosingRemotely, reason: null);
             await CompleteOutputAsync().ConfigureAwait(false);
-            if (OperatingSystem.IsLinux())
-            {
-                _link?.Close();
-            }
-
             await _input.CompleteAsync().ConfigureAwait(false);
             _statistics.OnConnectionClosed();
             LogClosed(_logger, ConnectionId, Remote, error?.Message ?? "orderly close");
@@ -716,6 +723,12 @@ internal sealed partial class FrameConnection : IFrameConnection
         }
         finally
         {
+            // After CompleteOutputAsync no sender writes into this side's segment any more.
+            if (OperatingSystem.IsLinux())
+            {
+                _link?.Close();
+            }
+
             _closed.TrySetResult();
         }
     }

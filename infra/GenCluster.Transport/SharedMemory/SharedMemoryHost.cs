@@ -14,13 +14,31 @@ internal static class SharedMemoryHost
     /// <summary>Where segments are created: the tmpfs every Linux system mounts for POSIX shared memory.</summary>
     public const string Directory = "/dev/shm";
 
-    /// <summary>Every segment file's name starts with this, then the creating process id and a dash.</summary>
+    /// <summary>Every segment file's name starts with this.</summary>
     public const string FilePrefix = "gencluster-";
 
     /// <summary>Smallest segment: a 64-byte header and one block of 64 KiB with its 64-byte block header.</summary>
     public const long MinimumSegmentSize = 64 * 1024 + 2 * 64;
 
+    /// <summary>Largest segment: 4 GiB.</summary>
+    public const long MaximumSegmentSize = 4L << 30;
+
     private static readonly Lazy<byte[]?> LazyKey = new(ComputeKey);
+
+    private static readonly Lazy<string> LazyOwnPrefix = new(() =>
+    {
+        // Containers may share /dev/shm and the IPC namespace but not process ids: a sweep must only judge files whose
+        // pid it can look up, those of its own pid namespace.
+        var target = OperatingSystem.IsLinux() ? new FileInfo("/proc/self/ns/pid").LinkTarget : null;
+        var digits = target is null ? "0" : new string(target.Where(char.IsAsciiDigit).ToArray());
+        return $"{FilePrefix}{(digits.Length == 0 ? "0" : digits)}-";
+    });
+
+    /// <summary>
+    /// The start of the names of segments this process creates: <see cref="FilePrefix"/>, the pid namespace, a dash;
+    /// then the process id, a dash, and a random part.
+    /// </summary>
+    public static string OwnPrefix => LazyOwnPrefix.Value;
 
     /// <summary>This process's host key, or null when shared memory is not available here (not Linux, no tmpfs).</summary>
     public static byte[]? Key => LazyKey.Value;
@@ -37,9 +55,9 @@ internal static class SharedMemoryHost
     {
         try
         {
-            foreach (var path in System.IO.Directory.EnumerateFiles(Directory, FilePrefix + "*"))
+            foreach (var path in System.IO.Directory.EnumerateFiles(Directory, OwnPrefix + "*"))
             {
-                var name = Path.GetFileName(path.AsSpan())[FilePrefix.Length..];
+                var name = Path.GetFileName(path.AsSpan())[OwnPrefix.Length..];
                 int dash = name.IndexOf('-');
                 if (dash > 0 && int.TryParse(name[..dash], NumberStyles.None, CultureInfo.InvariantCulture, out int pid) && !System.IO.Directory.Exists($"/proc/{pid}"))
                 {

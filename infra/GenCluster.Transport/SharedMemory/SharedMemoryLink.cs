@@ -20,9 +20,12 @@ internal sealed unsafe class SharedMemoryLink
 {
     private readonly long _segmentSize;
     private readonly int _minimumFrameSize;
+    private readonly Lock _gate = new();
     private SharedMemorySegment? _outbound;
     private SegmentAllocator? _allocator;
+    private OutboundState _state;
     private volatile bool _accepted;
+    private bool _closed;
     private SharedMemorySegment? _inbound;
 
     // One count for the open connection plus one per received frame not yet released; the peer's segment is unmapped at 0.
@@ -43,38 +46,87 @@ internal sealed unsafe class SharedMemoryLink
     /// <summary>Bytes of this side's segment holding frames the peer has not released yet.</summary>
     public long OutboundBytesInUse => _allocator?.BytesInUse ?? 0;
 
+    private enum OutboundState
+    {
+        None,
+        Offered,
+        Accepted,
+        Declined,
+    }
+
     /// <summary>Creates this side's segment; the caller sends the offer.</summary>
+    /// <returns>The segment, or null when the connection closed first.</returns>
     /// <exception cref="IOException">The segment cannot be created (no room in the tmpfs).</exception>
-    public SharedMemorySegment CreateOffer()
+    public SharedMemorySegment? CreateOffer()
     {
         var segment = SharedMemorySegment.Create(_segmentSize);
-        _allocator = new SegmentAllocator(segment);
-        _outbound = segment;
-        return segment;
+        lock (_gate)
+        {
+            if (_closed || _state != OutboundState.None)
+            {
+                segment.Dispose();
+                return null;
+            }
+
+            _allocator = new SegmentAllocator(segment);
+            _outbound = segment;
+            _state = OutboundState.Offered;
+            return segment;
+        }
     }
 
     /// <summary>The peer opened this side's segment: large frames go through it from now on.</summary>
+    /// <exception cref="MessagePackDecodeException">Nothing was offered, or the offer was already answered.</exception>
     public void OnAccepted()
     {
-        _outbound?.DeleteName();
-        _accepted = _outbound is not null;
+        lock (_gate)
+        {
+            if (_state != OutboundState.Offered)
+            {
+                throw Malformed($"the peer accepted a shared-memory segment while this side's offer is {_state}");
+            }
+
+            _state = OutboundState.Accepted;
+            _outbound!.DeleteName();
+            _accepted = !_closed;
+        }
     }
 
-    /// <summary>The peer could not open this side's segment: it is dropped and frames keep going over the socket.</summary>
+    /// <summary>The peer could not open this side's segment: frames keep going over the socket.</summary>
+    /// <exception cref="MessagePackDecodeException">Nothing was offered, or the offer was already answered.</exception>
     public void OnDeclined()
     {
-        _accepted = false;
-        _outbound?.Dispose();
+        lock (_gate)
+        {
+            if (_state != OutboundState.Offered)
+            {
+                throw Malformed($"the peer declined a shared-memory segment while this side's offer is {_state}");
+            }
+
+            // Not unmapped here: a sender may be copying into it under the send lock; Close unmaps once senders are done.
+            _state = OutboundState.Declined;
+            _outbound!.DeleteName();
+        }
+    }
+
+    /// <summary>This side could not offer its segment (or the offer could not be sent): frames go over the socket.</summary>
+    public void OnOfferFailed()
+    {
+        lock (_gate)
+        {
+            _state = OutboundState.Declined;
+            _outbound?.DeleteName();
+        }
     }
 
     /// <summary>Opens the segment the peer offered, for the frames it will send through it.</summary>
     /// <exception cref="IOException">It cannot be opened here, or is not the peer's (another host, another container).</exception>
-    /// <exception cref="InvalidOperationException">The peer offered a second segment.</exception>
+    /// <exception cref="MessagePackDecodeException">The peer offered a second segment.</exception>
     public void OpenPeerSegment(string name, long size, byte[] token)
     {
         if (_inbound is not null)
         {
-            throw new InvalidOperationException("the peer offered a second shared-memory segment");
+            throw Malformed("the peer offered a second shared-memory segment");
         }
 
         Volatile.Write(ref _inbound, SharedMemorySegment.Open(name, size, token));
@@ -129,13 +181,24 @@ internal sealed unsafe class SharedMemoryLink
     }
 
     /// <summary>
-    /// The connection is gone: this side's segment is unmapped (the peer's mapping keeps what it still reads), and the
-    /// peer's once every frame received through it is released.
+    /// The connection is gone and no sender can run any more: this side's segment is unmapped (the peer's mapping keeps
+    /// what it still reads), and the peer's once every frame received through it is released. Runs once; later calls do
+    /// nothing.
     /// </summary>
     public void Close()
     {
-        _accepted = false;
-        _outbound?.Dispose();
+        lock (_gate)
+        {
+            if (_closed)
+            {
+                return;
+            }
+
+            _closed = true;
+            _accepted = false;
+            _outbound?.Dispose();
+        }
+
         ReleaseInbound();
     }
 

@@ -24,6 +24,9 @@ internal sealed unsafe class SharedMemorySegment : IDisposable
     /// <summary>Smallest segment: its header and one block of 64 KiB.</summary>
     public const long MinimumSize = SharedMemoryHost.MinimumSegmentSize;
 
+    /// <summary>Largest segment a peer may offer (and this side may create).</summary>
+    public const long MaximumSize = SharedMemoryHost.MaximumSegmentSize;
+
     private const ulong Magic = 0x31304D4853434721; // "!GCSHM01", little-endian
     private const int TokenSize = 16;
 
@@ -63,8 +66,9 @@ internal sealed unsafe class SharedMemorySegment : IDisposable
     public static SharedMemorySegment Create(long size)
     {
         ArgumentOutOfRangeException.ThrowIfLessThan(size, MinimumSize);
+        ArgumentOutOfRangeException.ThrowIfGreaterThan(size, MaximumSize);
         SharedMemoryHost.DeleteOrphans();
-        var name = $"{SharedMemoryHost.FilePrefix}{Environment.ProcessId}-{Guid.NewGuid():N}";
+        var name = $"{SharedMemoryHost.OwnPrefix}{Environment.ProcessId}-{Guid.NewGuid():N}";
         var path = Path.Combine(SharedMemoryHost.Directory, name);
         var stream = new FileStream(path, new FileStreamOptions
         {
@@ -107,11 +111,27 @@ internal sealed unsafe class SharedMemorySegment : IDisposable
             throw new IOException($"'{name}' is not a segment name");
         }
 
+        if (size < MinimumSize || size > MaximumSize)
+        {
+            throw new IOException($"a segment of {size} bytes is outside {MinimumSize}..{MaximumSize}");
+        }
+
         var path = Path.Combine(SharedMemoryHost.Directory, name);
+        var info = new FileInfo(path);
+        if (info.LinkTarget is not null || (info.Exists && (info.Attributes & (FileAttributes.Directory | FileAttributes.Device | FileAttributes.ReparsePoint)) != 0))
+        {
+            throw new IOException($"'{name}' is not a regular file");
+        }
+
         var stream = new FileStream(path, FileMode.Open, FileAccess.ReadWrite, FileShare.ReadWrite);
         MemoryMappedFile? file = null;
         try
         {
+            if (!stream.CanSeek)
+            {
+                throw new IOException($"'{name}' is not a regular file");
+            }
+
             if (stream.Length != size)
             {
                 throw new IOException($"segment '{name}' holds {stream.Length} bytes, the peer announced {size}");
