@@ -97,6 +97,11 @@ public sealed class AllReduceWorkerGrain : Grain, IAllReduceWorkerGrain
             offset += length;
         }
 
+        // Every rank pushes in the same order (a shard answers a bucket only once all ranks pushed it, so with a window of
+        // InFlight buckets, orders that differ between ranks could wait on each other forever), and that order takes
+        // bucket 0 of every shard, then bucket 1 of every shard, and so on: the shards' silos sum at the same time
+        // instead of one after the other.
+        _buckets = [.. _buckets.OrderBy(b => b.Bucket).ThenBy(b => b.Shard)];
         await Task.WhenAll(owned);
     }
 

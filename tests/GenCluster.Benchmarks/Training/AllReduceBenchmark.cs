@@ -13,7 +13,7 @@ namespace GenCluster.Benchmarks.Training;
 /// TCP stream (the per-link ceiling) and a raw loopback TCP exchange in both directions at once between two processes
 /// (the W = 2 ring's ceiling), all in the same run. Both all-reduces are checked for exact sums. Prints algbw = bytes / t
 /// and busbw = algbw · 2(W−1)/W (nccl-tests' definition) per size and W, and the ratio of bus bandwidths.
-/// Options: <c>--sizes</c> MiB (1,16,64,256), <c>--worlds</c> (2,4), <c>--warmup</c> (10), <c>--steps</c> timed
+/// Options: <c>--sizes</c> MiB (1,16,64,256), <c>--worlds</c> (2,4), <c>--warmup</c> (30), <c>--steps</c> timed
 /// iterations (20), <c>--shards</c> (W), <c>--bucket</c> elements (1,048,576, the training plan's default),
 /// <c>--inflight</c> buckets per rank at a time (2, a training worker's default <c>TrainingGrainOptions.BucketsInFlight</c>),
 /// <c>--socket-only 1</c> (our silos send their frames over loopback TCP only, as silos on different hosts would; by default
@@ -28,8 +28,9 @@ internal static class AllReduceBenchmark
     {
         var sizes = args.GetList("--sizes", [1, 16, 64, 256]);
         var worlds = args.GetList("--worlds", [2, 4]);
-        // Ten warm-up iterations for both sides: ours reaches its steady state (every hot loop optimized) within them.
-        int warmup = args.Get("--warmup", 10), iterations = args.Get("--steps", 20), bucket = args.Get("--bucket", 1024 * 1024);
+        // Thirty warm-up iterations for both sides: ours reaches its steady state (the JIT's optimized tier for the hot
+        // path) only after 20-30 all-reduces of 64 MiB; a training run does thousands.
+        int warmup = args.Get("--warmup", 30), iterations = args.Get("--steps", 20), bucket = args.Get("--bucket", 1024 * 1024);
         var inFlight = args.Get("--inflight", 2);
         PrintEnvironment(Format($"allreduce: float32 sum of {string.Join(", ", sizes)} MiB over W = {string.Join(", ", worlds)} processes on loopback, {warmup} warm-up + {iterations} timed iterations, buckets of {bucket} elements, {inFlight} in flight per rank"));
         Console.WriteLine($"environment: OMP_WAIT_POLICY={Environment.GetEnvironmentVariable("OMP_WAIT_POLICY") ?? "(unset)"}, Gloo ranks 1 torch thread each");
