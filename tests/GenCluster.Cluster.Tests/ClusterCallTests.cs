@@ -33,9 +33,14 @@ public sealed class ClusterCallTests(ClusterFixture cluster) : IClassFixture<Clu
         seconds.Should().OnlyContain(s => s.Length == 3);
         await Task.WhenAll(ranks.Select(rank => rank.Release()));
 
+        using var http = new HttpClient { Timeout = TimeSpan.FromSeconds(10) };
         foreach (var silo in cluster.Silos)
         {
             silo.Output.Should().Contain("large frames go through shared memory", $"{silo.Name} shares the host with the other silos");
+            using var health = System.Text.Json.JsonDocument.Parse(await http.GetStringAsync(silo.HealthUri));
+            health.RootElement.GetProperty("sharedMemoryLinks").GetInt64().Should().BeGreaterThanOrEqualTo(4, $"{silo.Name} is connected to each of 2 other silos, both ways");
+            health.RootElement.GetProperty("bytesSentThroughSharedMemory").GetInt64().Should().BeGreaterThan(2 * Elements / World * sizeof(float) / 2, "its rank pushed and its shard answered megabytes");
+            health.RootElement.GetProperty("bytesReceivedThroughSharedMemory").GetInt64().Should().BeGreaterThan(0);
         }
     }
 

@@ -9,6 +9,11 @@ namespace GenCluster.Runtime.Hosting;
 /// <param name="PendingRequests">Requests this silo has sent and waits on.</param>
 /// <param name="ActiveSilos">Active silos in the latest membership view (this one included).</param>
 /// <param name="MembershipVersion">The membership table version of that view.</param>
+/// <param name="SharedMemoryLinks">
+/// Connection directions to other silos on this host that carry large frames through shared memory (two per connection).
+/// </param>
+/// <param name="BytesSentThroughSharedMemory">Frame bytes this silo sent through shared memory so far.</param>
+/// <param name="BytesReceivedThroughSharedMemory">Frame bytes this silo received through shared memory so far.</param>
 public sealed record SiloHealthReport(
     SiloLifecycleStatus Status,
     string SiloName,
@@ -17,7 +22,10 @@ public sealed record SiloHealthReport(
     int ConnectedClients,
     int PendingRequests,
     int ActiveSilos,
-    long MembershipVersion)
+    long MembershipVersion,
+    long SharedMemoryLinks = 0,
+    long BytesSentThroughSharedMemory = 0,
+    long BytesReceivedThroughSharedMemory = 0)
 {
     /// <summary>Whether the silo serves calls.</summary>
     public bool IsHealthy => Status == SiloLifecycleStatus.Active;

@@ -80,6 +80,10 @@ public sealed partial class SiloHost : IHostedService, IAsyncDisposable
     public SiloHealthReport GetHealth()
     {
         var view = _membership.Current;
+
+        // Connections this silo accepted and those it opened; a silo hosted over another listener (tests) has neither.
+        var transport = new[] { _services.GetService<TransportServer>()?.Statistics, _services.GetService<TransportClient>()?.Statistics }
+            .OfType<TransportStatistics>().ToArray();
         return new SiloHealthReport(
             _local.Status,
             _local.Name,
@@ -88,7 +92,10 @@ public sealed partial class SiloHost : IHostedService, IAsyncDisposable
             _gateway.ConnectedClients,
             _requests.Count,
             view.ActiveSilos.Count,
-            view.Version);
+            view.Version,
+            transport.Sum(t => t.SharedMemoryLinks),
+            transport.Sum(t => t.BytesSentThroughSharedMemory),
+            transport.Sum(t => t.BytesReceivedThroughSharedMemory));
     }
 
     /// <inheritdoc />
