@@ -192,6 +192,53 @@ public sealed class SharedMemoryTests
     }
 
     [Fact]
+    public async Task Control_frames_out_of_turn_or_malformed_close_only_that_connection()
+    {
+        await using var harness = await ServerHarness.StartAsync(RecordingHandler.Echo());
+
+        // Segments of this process offered to the server; they must exist until it has opened them.
+        var segments = Enumerable.Range(0, 4).Select(_ => SharedMemorySegment.Create(SharedMemorySegment.MinimumSize)).ToArray();
+        using var disposeSegments = new CompositeDisposable(segments);
+        var closing = new (string Case, byte[] Bytes)[]
+        {
+            ("a frame before any segment was offered", Control(w => ControlFrame.WriteFrame(w, 64, 10))),
+            ("an unknown kind", [0x80, 0, 0, 1, 99]),
+            ("a control frame over 256 bytes", [0x80, 0, 1, 44, .. new byte[300]]),
+            ("an empty control frame", [0x80, 0, 0, 0]),
+            ("an accept answered twice", [.. Control(ControlFrame.WriteAccept), .. Control(ControlFrame.WriteAccept)]),
+            ("a decline after an accept", [.. Control(ControlFrame.WriteAccept), .. Control(w => ControlFrame.WriteDecline(w, "no"))]),
+            ("a second offer", [.. Offer(segments[0]), .. Offer(segments[1])]),
+            ("a frame outside the offered segment", [.. Offer(segments[2]), .. Control(w => ControlFrame.WriteFrame(w, segments[2].Size, 10))]),
+            ("a frame at a block that was never filled", [.. Offer(segments[3]), .. Control(w => ControlFrame.WriteFrame(w, 64, 10))]),
+        };
+
+        foreach (var (name, bytes) in closing)
+        {
+            using var peer = await ConnectRawSiloAsync(harness);
+            await peer.SendAsync(bytes);
+            (await peer.WaitForCloseAsync()).Should().BeTrue($"{name} is a protocol error");
+        }
+
+        harness.Server.Statistics.ProtocolErrors.Should().BeGreaterThanOrEqualTo(closing.Length);
+
+        // An offer this side cannot open is declined, and the connection goes on over the socket.
+        using (var peer = await ConnectRawSiloAsync(harness))
+        {
+            await peer.SendAsync(Control(w => ControlFrame.WriteOffer(w, SharedMemoryHost.OwnPrefix + "1-missing", SharedMemorySegment.MinimumSize, new byte[16])));
+            (await peer.WaitForCloseAsync(Timeouts.Short)).Should().BeFalse("an offer that cannot be opened is declined, not an error");
+        }
+
+        harness.Logs.Entries.Should().Contain(e => e.Message.Contains("shared memory is not available", StringComparison.Ordinal));
+
+        // And the server still serves silos that behave.
+        var (good, connection, client) = await ConnectSilosAsync(RecordingHandler.Echo(), new RecordingHandler(), segmentSize: 1024 * 1024);
+        await using var stopServer = good;
+        await using var closeConnection = connection;
+        await connection.SendAsync(TestPayload.Create(1, 1, Large));
+        await WaitUntilAsync(() => client.Statistics.BytesReceivedThroughSharedMemory >= Large, "the echo came back through shared memory");
+    }
+
+    [Fact]
     public void Files_left_by_dead_processes_are_deleted_and_live_ones_kept()
     {
         int deadPid = int.Parse(File.ReadAllText("/proc/sys/kernel/pid_max").Trim()) + 1;
@@ -354,6 +401,39 @@ public sealed class SharedMemoryTests
         await WaitUntilAsync(() => client.Statistics.SharedMemoryLinks == 2 && harness.Server.Statistics.SharedMemoryLinks == 2, "both directions use shared memory");
         return (harness, connection, client);
     }
+
+    // A raw socket that authenticates as a silo on this host, so the server takes control frames from it.
+    private static async Task<RawPeer> ConnectRawSiloAsync(ServerHarness harness)
+    {
+        var peer = await RawPeer.ConnectAsync(harness.EndPoint);
+        var challenge = await peer.ReadChallengeAsync();
+        var response = RawPeer.SignedResponse(challenge, TestTransport.Secret, TestTransport.SiloIdentity("raw-silo", 33333)) with { SharedMemoryHost = SharedMemoryHost.Key };
+        await peer.SendAsync(RawPeer.Frame(response, ClientResponse.Write));
+        var verdict = await peer.ReadVerdictAsync();
+        verdict.Accepted.Should().BeTrue();
+        verdict.SharedMemoryHost.Should().NotBeNull("the server agrees to shared memory with a silo on its host");
+        return peer;
+    }
+
+    private static byte[] Control(Action<ArrayBufferWriter<byte>> write)
+    {
+        var output = new ArrayBufferWriter<byte>();
+        write(output);
+        return output.WrittenSpan.ToArray();
+    }
+
+    private sealed class CompositeDisposable(IEnumerable<IDisposable> items) : IDisposable
+    {
+        public void Dispose()
+        {
+            foreach (var item in items)
+            {
+                item.Dispose();
+            }
+        }
+    }
+
+    private static byte[] Offer(SharedMemorySegment segment) => Control(w => ControlFrame.WriteOffer(w, segment.Name, segment.Size, segment.Token));
 
     private static async Task WaitUntilAsync(Func<bool> condition, string what)
     {
