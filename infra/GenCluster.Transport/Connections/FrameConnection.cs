@@ -605,17 +605,16 @@ internal sealed partial class FrameConnection : IFrameConnection
                 return;
             }
 
-            await SendControlAsync(segment, static (output, segment) => ControlFrame.WriteOffer(output, segment.Name, segment.Size, segment.Token)).ConfigureAwait(false);
+            if (!await SendControlAsync(segment, static (output, segment) => ControlFrame.WriteOffer(output, segment.Name, segment.Size, segment.Token)).ConfigureAwait(false))
+            {
+                // Closed before the offer went out; Close unmaps the segment.
+                link.OnOfferFailed();
+            }
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
             link.OnOfferFailed();
             LogSharedMemoryUnavailable(_logger, ConnectionId, Remote, e.Message);
-        }
-        catch (ConnectionClosedException)
-        {
-            // Closed before the offer went out; Close unmaps the segment.
-            link.OnOfferFailed();
         }
     }
 
@@ -651,7 +650,7 @@ internal sealed partial class FrameConnection : IFrameConnection
                     {
                         ControlFrame.WriteDecline(output, refusal);
                     }
-                }).ContinueWith(static t => _ = t.Exception, CancellationToken.None, TaskContinuationOptions.OnlyOnFaulted | TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default);
+                });
                 break;
             case ControlKind.Accept:
                 link.OnAccepted();
@@ -665,7 +664,8 @@ internal sealed partial class FrameConnection : IFrameConnection
         }
     }
 
-    private async Task SendControlAsync<TState>(TState state, Action<PipeWriter, TState> write)
+    // False when the connection closed first: a control frame then has nobody left to tell.
+    private async Task<bool> SendControlAsync<TState>(TState state, Action<PipeWriter, TState> write)
     {
         await _sendLock.WaitAsync().ConfigureAwait(false);
         try
@@ -673,13 +673,21 @@ internal sealed partial class FrameConnection : IFrameConnection
             ThrowIfClosing();
             write(_output, state);
         }
-        catch
+        catch (ConnectionClosedException)
         {
             _sendLock.Release();
-            throw;
+            return false;
         }
 
-        await FlushAndReleaseAsync(CancellationToken.None).ConfigureAwait(false);
+        try
+        {
+            await FlushAndReleaseAsync(CancellationToken.None).ConfigureAwait(false);
+            return true;
+        }
+        catch (ConnectionClosedException)
+        {
+            return false;
+        }
     }
 
     private Exception? EndedByUs() => _state == CloseState.ClosingLocally ? _localCloseReason : null;

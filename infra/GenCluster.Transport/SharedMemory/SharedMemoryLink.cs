@@ -40,12 +40,6 @@ internal sealed unsafe class SharedMemoryLink
     /// <summary>Whether large frames to the peer go through shared memory now.</summary>
     public bool IsSending => _accepted;
 
-    /// <summary>Whether frames from the peer can arrive through shared memory.</summary>
-    public bool IsReceiving => Volatile.Read(ref _inbound) is not null;
-
-    /// <summary>Bytes of this side's segment holding frames the peer has not released yet.</summary>
-    public long OutboundBytesInUse => _allocator?.BytesInUse ?? 0;
-
     private enum OutboundState
     {
         None,
@@ -77,37 +71,12 @@ internal sealed unsafe class SharedMemoryLink
 
     /// <summary>The peer opened this side's segment: large frames go through it from now on.</summary>
     /// <exception cref="MessagePackDecodeException">Nothing was offered, or the offer was already answered.</exception>
-    public void OnAccepted()
-    {
-        lock (_gate)
-        {
-            if (_state != OutboundState.Offered)
-            {
-                throw Malformed($"the peer accepted a shared-memory segment while this side's offer is {_state}");
-            }
-
-            _state = OutboundState.Accepted;
-            _outbound!.DeleteName();
-            _accepted = !_closed;
-        }
-    }
+    public void OnAccepted() => Answer(OutboundState.Accepted, "accepted");
 
     /// <summary>The peer could not open this side's segment: frames keep going over the socket.</summary>
     /// <exception cref="MessagePackDecodeException">Nothing was offered, or the offer was already answered.</exception>
-    public void OnDeclined()
-    {
-        lock (_gate)
-        {
-            if (_state != OutboundState.Offered)
-            {
-                throw Malformed($"the peer declined a shared-memory segment while this side's offer is {_state}");
-            }
-
-            // Not unmapped here: a sender may be copying into it under the send lock; Close unmaps once senders are done.
-            _state = OutboundState.Declined;
-            _outbound!.DeleteName();
-        }
-    }
+    /// <remarks>Not unmapped here: a sender may be copying into it under the send lock; Close unmaps once senders are done.</remarks>
+    public void OnDeclined() => Answer(OutboundState.Declined, "declined");
 
     /// <summary>This side could not offer its segment (or the offer could not be sent): frames go over the socket.</summary>
     public void OnOfferFailed()
@@ -200,6 +169,22 @@ internal sealed unsafe class SharedMemoryLink
         }
 
         ReleaseInbound();
+    }
+
+    // The peer's one answer to this side's offer.
+    private void Answer(OutboundState answer, string verb)
+    {
+        lock (_gate)
+        {
+            if (_state != OutboundState.Offered)
+            {
+                throw Malformed($"the peer {verb} a shared-memory segment while this side's offer is {_state}");
+            }
+
+            _state = answer;
+            _outbound!.DeleteName();
+            _accepted = answer == OutboundState.Accepted && !_closed;
+        }
     }
 
     private void ReleaseInbound()
