@@ -9,8 +9,9 @@ namespace GenCluster.Training.Grains.Shards;
 /// One bucket of a shard across steps: collects the W ranks' gradients for the current step, sums them in rank order
 /// as soon as they arrive contiguously from rank 0 (so the sum does not depend on arrival order, and matches one
 /// worker accumulating micro-batches 0..W−1), divides by W, runs Adam on the bucket's parameters and completes every
-/// rank's wait with the new values. In <see cref="ShardUpdate.Sum"/> mode it stores and answers the plain sum instead
-/// (an all-reduce).
+/// rank's wait with the new values. In <see cref="ShardUpdate.Sum"/> mode it answers the plain sum instead (an
+/// all-reduce) and keeps it only in its answer buffer: copying each sum into the slice as well would add a pass over
+/// the bucket's bytes to every all-reduce, for a value that is read only by <see cref="CopyValues"/>.
 /// </summary>
 /// <remarks>
 /// The gradients are tensor views over the received frames (no copy into arrays): a rank's view stays readable while
@@ -27,6 +28,9 @@ internal sealed class BucketReduction
     private readonly TensorView<float>[] _arrived;
     private readonly float[]?[] _answers = new float[2][];
     private float[]? _accumulator;
+
+    // The last completed step's answer: in sum mode the bucket's current values (the slice keeps the initial ones).
+    private float[]? _latest;
     private int _summed;
     private TaskCompletionSource<TensorView<float>> _updated = NewCompletion();
 
@@ -59,7 +63,8 @@ internal sealed class BucketReduction
     /// <summary>
     /// Adds rank <paramref name="rank"/>'s gradients for <paramref name="step"/>, read in place: the view must stay
     /// readable until the returned task completes (a push's argument does, because the push waits for it). The task
-    /// completes when all W have arrived and <paramref name="slice"/> is updated, with the bucket's new values.
+    /// completes when all W have arrived and the bucket is updated (in Adam mode, <paramref name="slice"/>), with the
+    /// bucket's new values.
     /// </summary>
     /// <exception cref="InvalidOperationException">A stale or future step, a duplicate rank, or the wrong length.</exception>
     public Task<TensorView<float>> Add(long step, int rank, TensorView<float> gradients, float[] slice)
@@ -107,15 +112,11 @@ internal sealed class BucketReduction
         if (_summed == _worldSize)
         {
             var parameters = slice.AsSpan(Offset, Length);
+            _latest = answer;
             var completed = _updated;
             Reset();
             Step++;
-            if (_adam is null)
-            {
-                // The sum itself is the answer, and the stored parameters.
-                sum.CopyTo(parameters);
-            }
-            else
+            if (_adam is not null)
             {
                 TensorPrimitives.Divide(sum, _worldSize, sum);
                 _adam.Step(parameters, sum);
@@ -129,6 +130,16 @@ internal sealed class BucketReduction
         }
 
         return result;
+    }
+
+    /// <summary>
+    /// Copies the bucket's current values into <paramref name="destination"/> at <see cref="Offset"/>: the slice's in
+    /// Adam mode, the last sum in sum mode (the slice's initial values before the first step).
+    /// </summary>
+    public void CopyValues(ReadOnlySpan<float> slice, Span<float> destination)
+    {
+        var values = _adam is null && _latest is not null ? _latest : slice.Slice(Offset, Length);
+        values.CopyTo(destination.Slice(Offset, Length));
     }
 
     // Checkpoints carry Adam's state; a summing bucket (ShardUpdate.Sum) has none to save or load.

@@ -86,9 +86,21 @@ internal sealed partial class ParameterShardGrain(CheckpointStore checkpoints, I
         return _buckets[bucket.Bucket].Add(bucket.Step, bucket.Rank, bucket.Gradients, _parameters);
     }
 
-    public Task<float[]> GetParameters() => _assignment is null
-        ? throw new InvalidOperationException($"shard {GetPrimaryKeyString()} holds no parameters")
-        : Task.FromResult(_parameters.ToArray());
+    public Task<float[]> GetParameters()
+    {
+        if (_assignment is null)
+        {
+            throw new InvalidOperationException($"shard {GetPrimaryKeyString()} holds no parameters");
+        }
+
+        var values = new float[_parameters.Length];
+        foreach (var bucket in _buckets)
+        {
+            bucket.CopyValues(_parameters, values);
+        }
+
+        return Task.FromResult(values);
+    }
 
     public Task AbortStep(string reason)
     {

@@ -83,7 +83,7 @@ public sealed class BucketReductionTests
     }
 
     [Fact]
-    public async Task Sum_mode_answers_every_rank_and_stores_the_exact_rank_order_sum_over_consecutive_steps()
+    public async Task Sum_mode_answers_every_rank_with_the_exact_rank_order_sum_over_consecutive_steps_and_keeps_it_as_the_value()
     {
         var slice = Enumerable.Repeat(-7f, 9).ToArray();
         var bucket = new BucketReduction(0, offset: 3, length: 5, worldSize: 3, Optimizer, firstStep: 0, ShardUpdate.Sum);
@@ -106,8 +106,11 @@ public sealed class BucketReductionTests
                 result.ToArray().Select(BitConverter.SingleToInt32Bits).Should().Equal(expected.Select(BitConverter.SingleToInt32Bits), "the sum, not the mean, and no optimizer step");
             }
 
-            slice[3..8].Should().Equal(expected, "the slice holds the last sum");
-            slice[..3].Concat(slice[8..]).Should().OnlyContain(v => v == -7f, "outside the bucket nothing changes");
+            var values = Enumerable.Repeat(5f, 9).ToArray();
+            bucket.CopyValues(slice, values);
+            values[3..8].Should().Equal(expected, "the bucket's value is the last sum");
+            values[..3].Concat(values[8..]).Should().OnlyContain(v => v == 5f, "outside the bucket nothing is written");
+            slice.Should().OnlyContain(v => v == -7f, "the sum is not copied into the slice");
         }
 
         bucket.Step.Should().Be(2);
@@ -129,7 +132,21 @@ public sealed class BucketReductionTests
         step0[0].ToArray().Should().Equal(answer0, "step 0's answer may still be on its way to a rank");
         step0[1].ToArray().Should().Equal(answer0);
         step1[0].ToArray().Should().NotEqual(answer0);
-        step1[0].ToArray().Should().Equal(slice);
+        var values = new float[6];
+        bucket.CopyValues(slice, values);
+        step1[0].ToArray().Should().Equal(values, "the answer is the bucket's new value");
+    }
+
+    [Fact]
+    public void Before_its_first_step_a_sum_mode_bucket_has_the_slice_values()
+    {
+        var slice = new float[] { 1, 2, 3, 4 };
+        var bucket = new BucketReduction(0, offset: 1, length: 2, worldSize: 2, Optimizer, firstStep: 0, ShardUpdate.Sum);
+        var values = new float[4];
+
+        bucket.CopyValues(slice, values);
+
+        values.Should().Equal(0, 2, 3, 0);
     }
 
     [Fact]
