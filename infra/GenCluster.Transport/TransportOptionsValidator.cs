@@ -8,6 +8,9 @@ internal sealed class TransportOptionsValidator : IValidateOptions<TransportOpti
     /// <summary>Largest <see cref="TransportOptions.MaxFrameSize"/> allowed: 1 GiB.</summary>
     public const int MaxFrameSizeLimit = 1 << 30;
 
+    /// <summary>Longest <see cref="TransportOptions.SiloReceivePolling"/> allowed: beyond a few milliseconds polling only burns CPU.</summary>
+    public static readonly TimeSpan MaxSiloReceivePolling = TimeSpan.FromMilliseconds(10);
+
     /// <inheritdoc />
     public ValidateOptionsResult Validate(string? name, TransportOptions options)
     {
@@ -46,6 +49,11 @@ internal sealed class TransportOptionsValidator : IValidateOptions<TransportOpti
         if (options.SharedMemoryMinimumFrameSize < 1)
         {
             failures.Add($"{nameof(TransportOptions.SharedMemoryMinimumFrameSize)} must be positive");
+        }
+
+        if (options.SiloReceivePolling < TimeSpan.Zero || options.SiloReceivePolling > MaxSiloReceivePolling)
+        {
+            failures.Add($"{nameof(TransportOptions.SiloReceivePolling)} must be between 0 and {MaxSiloReceivePolling.TotalMilliseconds} ms");
         }
 
         RequirePositive(options.HandshakeTimeout, nameof(TransportOptions.HandshakeTimeout), failures);

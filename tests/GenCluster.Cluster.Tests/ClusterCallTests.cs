@@ -41,6 +41,9 @@ public sealed class ClusterCallTests(ClusterFixture cluster) : IClassFixture<Clu
             health.RootElement.GetProperty("sharedMemoryLinks").GetInt64().Should().BeGreaterThanOrEqualTo(4, $"{silo.Name} is connected to each of 2 other silos, both ways");
             health.RootElement.GetProperty("bytesSentThroughSharedMemory").GetInt64().Should().BeGreaterThan(2 * Elements / World * sizeof(float) / 2, "its rank pushed and its shard answered megabytes");
             health.RootElement.GetProperty("bytesReceivedThroughSharedMemory").GetInt64().Should().BeGreaterThan(0);
+            // A new connection starts out polling, so every silo connected to another has polled at least once.
+            health.RootElement.GetProperty("receivePolls").GetInt64().Should().BeGreaterThan(0, $"{silo.Name}'s connections to other silos poll between messages");
+            health.RootElement.GetProperty("receivePollsAnswered").GetInt64().Should().BeLessThanOrEqualTo(health.RootElement.GetProperty("receivePolls").GetInt64());
         }
     }
 

@@ -14,6 +14,8 @@ namespace GenCluster.Runtime.Hosting;
 /// </param>
 /// <param name="BytesSentThroughSharedMemory">Frame bytes this silo sent through shared memory so far.</param>
 /// <param name="BytesReceivedThroughSharedMemory">Frame bytes this silo received through shared memory so far.</param>
+/// <param name="ReceivePolls">Times a connection to another silo polled its socket between messages instead of sleeping.</param>
+/// <param name="ReceivePollsAnswered">Those polls that bytes arrived during (a thread wake-up saved each).</param>
 public sealed record SiloHealthReport(
     SiloLifecycleStatus Status,
     string SiloName,
@@ -25,7 +27,9 @@ public sealed record SiloHealthReport(
     long MembershipVersion,
     long SharedMemoryLinks = 0,
     long BytesSentThroughSharedMemory = 0,
-    long BytesReceivedThroughSharedMemory = 0)
+    long BytesReceivedThroughSharedMemory = 0,
+    long ReceivePolls = 0,
+    long ReceivePollsAnswered = 0)
 {
     /// <summary>Whether the silo serves calls.</summary>
     public bool IsHealthy => Status == SiloLifecycleStatus.Active;

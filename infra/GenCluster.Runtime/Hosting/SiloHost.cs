@@ -95,7 +95,9 @@ public sealed partial class SiloHost : IHostedService, IAsyncDisposable
             view.Version,
             transport.Sum(t => t.SharedMemoryLinks),
             transport.Sum(t => t.BytesSentThroughSharedMemory),
-            transport.Sum(t => t.BytesReceivedThroughSharedMemory));
+            transport.Sum(t => t.BytesReceivedThroughSharedMemory),
+            transport.Sum(t => t.ReceivePolls),
+            transport.Sum(t => t.ReceivePollsAnswered));
     }
 
     /// <inheritdoc />

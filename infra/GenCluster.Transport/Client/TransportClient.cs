@@ -90,7 +90,8 @@ public sealed partial class TransportClient
             }
         }
 
-        var connection = new FrameConnection(context, server, handler, _options, Statistics, _timeProvider, _connectionLogger, ownsContext: true, sharedMemory);
+        var connection = new FrameConnection(context, server, handler, _options, Statistics, _timeProvider, _connectionLogger, ownsContext: true, sharedMemory,
+            betweenSilos: self.Role == ConnectionRole.Silo);
         try
         {
             await connection.StartAsync().ConfigureAwait(false);

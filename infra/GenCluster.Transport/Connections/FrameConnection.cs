@@ -70,7 +70,8 @@ internal sealed partial class FrameConnection : IFrameConnection
         TimeProvider timeProvider,
         ILogger logger,
         bool ownsContext,
-        bool sharedMemory = false)
+        bool sharedMemory = false,
+        bool betweenSilos = false)
     {
         _context = context;
         _input = context.Transport.Input;
@@ -89,6 +90,11 @@ internal sealed partial class FrameConnection : IFrameConnection
         _direct = context.Features.Get<IDirectSendFeature>() is { } send && send.Serves(context.Transport) ? send : null;
         _directReceive = context.Features.Get<IDirectReceiveFeature>() is { } receive && receive.Serves(context.Transport) ? receive : null;
         _inlineSend = context.Features.Get<IInlineSendFeature>() is { } inline && inline.Serves(context.Transport) ? inline : null;
+        if (betweenSilos && options.SiloReceivePolling > TimeSpan.Zero)
+        {
+            context.Features.Get<IReceivePollingFeature>()?.PollBeforeSleeping(options.SiloReceivePolling, statistics);
+        }
+
         if (sharedMemory && OperatingSystem.IsLinux())
         {
             _link = new SharedMemoryLink(options.SharedMemorySegmentSize, options.SharedMemoryMinimumFrameSize);

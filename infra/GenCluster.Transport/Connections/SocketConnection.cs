@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using System.IO.Pipelines;
 using System.Net;
 using System.Net.Sockets;
@@ -13,9 +14,10 @@ namespace GenCluster.Transport;
 /// goes out in one go). Large blocks can also skip the pipe (<see cref="IDirectSendFeature"/>): the send loop sends
 /// them from where they lie, in order with the pipe's bytes; the rest of a large frame can skip the receive pipe
 /// (<see cref="IDirectReceiveFeature"/>); and a sender may carry its flushed bytes to the socket itself while the
-/// send loop is idle (<see cref="IInlineSendFeature"/>).
+/// send loop is idle (<see cref="IInlineSendFeature"/>); and its receive loop may poll the socket between messages
+/// that come in quick succession instead of sleeping (<see cref="IReceivePollingFeature"/>).
 /// </summary>
-internal sealed class SocketConnection : ConnectionContext, IDirectSendFeature, IDirectReceiveFeature, IInlineSendFeature
+internal sealed class SocketConnection : ConnectionContext, IDirectSendFeature, IDirectReceiveFeature, IInlineSendFeature, IReceivePollingFeature
 {
     // Set only while the receive loop's flush runs the pipe's reader inline on this thread (IDirectReceiveFeature).
     [ThreadStatic]
@@ -52,6 +54,12 @@ internal sealed class SocketConnection : ConnectionContext, IDirectSendFeature, 
     private Memory<byte> _directReceive;
     private volatile bool _directReceived;
 
+    // IReceivePollingFeature: the longest poll in Stopwatch ticks (0: off), and whether the receive loop's last wait for
+    // bytes was short enough to poll for the next one. Touched by the receive loop only, except the limit.
+    private long _pollTicks;
+    private bool _lastGapShort = true;
+    private TransportStatistics? _pollStatistics;
+
     /// <param name="socket">A connected socket, owned by this connection from now on.</param>
     /// <param name="options">Buffer limits.</param>
     /// <param name="kind">Which side opened it (<c>client</c> or <c>server</c>), the prefix of its id in logs.</param>
@@ -84,6 +92,7 @@ internal sealed class SocketConnection : ConnectionContext, IDirectSendFeature, 
         Features.Set<IDirectSendFeature>(this);
         Features.Set<IDirectReceiveFeature>(this);
         Features.Set<IInlineSendFeature>(this);
+        Features.Set<IReceivePollingFeature>(this);
     }
 
     /// <inheritdoc />
@@ -171,7 +180,19 @@ internal sealed class SocketConnection : ConnectionContext, IDirectSendFeature, 
             while (true)
             {
                 var memory = output.GetMemory(size);
+                long pollTicks = Volatile.Read(ref _pollTicks), waitStarted = pollTicks > 0 ? Stopwatch.GetTimestamp() : 0;
+                if (pollTicks > 0 && _lastGapShort)
+                {
+                    PollForBytes(waitStarted + pollTicks);
+                }
+
+                // When bytes are waiting, this completes at once, without the event loop.
                 int received = await _socket.ReceiveAsync(memory, SocketFlags.None).ConfigureAwait(false);
+                if (pollTicks > 0)
+                {
+                    _lastGapShort = Stopwatch.GetTimestamp() - waitStarted <= pollTicks;
+                }
+
                 if (received == 0)
                 {
                     break;
@@ -220,6 +241,29 @@ internal sealed class SocketConnection : ConnectionContext, IDirectSendFeature, 
         {
             await output.CompleteAsync(error).ConfigureAwait(false);
         }
+    }
+
+    /// <inheritdoc />
+    public void PollBeforeSleeping(TimeSpan limit, TransportStatistics statistics)
+    {
+        ArgumentOutOfRangeException.ThrowIfLessThan(limit, TimeSpan.Zero);
+        ArgumentNullException.ThrowIfNull(statistics);
+        Volatile.Write(ref _pollStatistics, statistics);
+        Volatile.Write(ref _pollTicks, (long)(limit.TotalSeconds * Stopwatch.Frequency));
+    }
+
+    // Why Available and not a non-blocking receive: it asks the kernel how many bytes wait without taking them, so the
+    // receive that follows still goes through the async path and its error handling. Why yield: on a machine with
+    // fewer cores than runnable threads, the thread that will send the awaited bytes may need this core.
+    private void PollForBytes(long deadline)
+    {
+        bool answered;
+        while (!(answered = _socket.Available > 0) && Stopwatch.GetTimestamp() < deadline)
+        {
+            Thread.Yield();
+        }
+
+        Volatile.Read(ref _pollStatistics)?.OnReceivePolled(answered);
     }
 
     /// <inheritdoc />

@@ -22,6 +22,8 @@ public sealed class TransportStatistics
     private long _sharedMemoryLinks;
     private long _bytesSentThroughSharedMemory;
     private long _bytesReceivedThroughSharedMemory;
+    private long _receivePolls;
+    private long _receivePollsAnswered;
 
     /// <summary>TCP connections accepted (server) or opened (client), before any handshake.</summary>
     public long ConnectionsAccepted => Volatile.Read(ref _connectionsAccepted);
@@ -74,12 +76,22 @@ public sealed class TransportStatistics
     /// <summary>Payload bytes received through shared memory (included in <see cref="BytesReceived"/>).</summary>
     public long BytesReceivedThroughSharedMemory => Volatile.Read(ref _bytesReceivedThroughSharedMemory);
 
+    /// <summary>
+    /// Times a receive loop between silos polled its socket instead of sleeping right away
+    /// (<see cref="TransportOptions.SiloReceivePolling"/>).
+    /// </summary>
+    public long ReceivePolls => Volatile.Read(ref _receivePolls);
+
+    /// <summary>Polls that bytes arrived during, each a thread wake-up saved; the rest used their whole time.</summary>
+    public long ReceivePollsAnswered => Volatile.Read(ref _receivePollsAnswered);
+
     /// <inheritdoc />
     public override string ToString() =>
         $"accepted {ConnectionsAccepted}, established {ConnectionsEstablished}, refused {ConnectionsRefused} " +
         $"(timeouts {HandshakeTimeouts}), active {ActiveConnections}, protocol errors {ProtocolErrors}, " +
         $"received {FramesReceived} frames / {BytesReceived} B, sent {FramesSent} frames / {BytesSent} B" +
-        $" (shared memory: {SharedMemoryLinks} links, sent {BytesSentThroughSharedMemory} B, received {BytesReceivedThroughSharedMemory} B)";
+        $" (shared memory: {SharedMemoryLinks} links, sent {BytesSentThroughSharedMemory} B, received {BytesReceivedThroughSharedMemory} B)" +
+        $", receive polls {ReceivePolls} ({ReceivePollsAnswered} answered)";
 
     internal void OnConnectionAccepted() => Interlocked.Increment(ref _connectionsAccepted);
 
@@ -125,4 +137,13 @@ public sealed class TransportStatistics
     internal void OnSentThroughSharedMemory(long bytes) => Interlocked.Add(ref _bytesSentThroughSharedMemory, bytes);
 
     internal void OnReceivedThroughSharedMemory(long bytes) => Interlocked.Add(ref _bytesReceivedThroughSharedMemory, bytes);
+
+    internal void OnReceivePolled(bool answered)
+    {
+        Interlocked.Increment(ref _receivePolls);
+        if (answered)
+        {
+            Interlocked.Increment(ref _receivePollsAnswered);
+        }
+    }
 }

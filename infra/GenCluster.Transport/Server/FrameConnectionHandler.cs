@@ -63,7 +63,8 @@ internal sealed partial class FrameConnectionHandler : ConnectionHandler
             return;
         }
 
-        var connection = new FrameConnection(context, remote, _handler, _options, _statistics, _timeProvider, _connectionLogger, ownsContext: false, sharedMemory);
+        var connection = new FrameConnection(context, remote, _handler, _options, _statistics, _timeProvider, _connectionLogger, ownsContext: false, sharedMemory,
+            betweenSilos: remote.Role == ConnectionRole.Silo);
         _connections.TryAdd(connection, 0);
 
         // Kestrel asks connections to close when it stops; close ours in order then.
