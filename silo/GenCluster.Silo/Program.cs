@@ -22,7 +22,8 @@ using Microsoft.Extensions.Logging;
 //                 (azure: one connection for all, GENCLUSTER_Azure__ConnectionString or --Azure:ServiceUri=...; see docs/STORAGE.md)
 // Socket completions run on the socket engine's threads instead of being handed to the thread pool: one thread
 // wake-up less per message. Safe because no receive loop blocks (frame handlers decode and hand off; grain turns run
-// there only within GrainCollectionOptions.InlineTurnBudget). .NET reads the variable once, when the first socket is
+// there only within GrainCollectionOptions.InlineTurnBudget; one silo connection at a time may poll for its next bytes
+// there, for at most Transport:SiloReceivePolling). .NET reads the variable once, when the first socket is
 // used, so it must be set before anything else; an operator's own setting (e.g. 0) wins. See docs/PERFORMANCE.md.
 if (Environment.GetEnvironmentVariable("DOTNET_SYSTEM_NET_SOCKETS_INLINE_COMPLETIONS") is null)
 {

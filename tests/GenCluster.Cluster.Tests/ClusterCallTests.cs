@@ -43,7 +43,6 @@ public sealed class ClusterCallTests(ClusterFixture cluster) : IClassFixture<Clu
             health.RootElement.GetProperty("bytesReceivedThroughSharedMemory").GetInt64().Should().BeGreaterThan(0);
             // A new connection starts out polling, so every silo connected to another has polled at least once.
             health.RootElement.GetProperty("receivePolls").GetInt64().Should().BeGreaterThan(0, $"{silo.Name}'s connections to other silos poll between messages");
-            health.RootElement.GetProperty("receivePollsAnswered").GetInt64().Should().BeLessThanOrEqualTo(health.RootElement.GetProperty("receivePolls").GetInt64());
         }
     }
 

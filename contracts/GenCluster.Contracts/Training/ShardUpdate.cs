@@ -10,7 +10,7 @@ public enum ShardUpdate
     Adam = 0,
 
     /// <summary>
-    /// Answer the rank-order sum, which becomes the slice's value (<see cref="IParameterShardGrain.GetParameters"/>): a plain all-reduce (sum) through the same reduce-scatter /
+    /// Answer the rank-order sum, which <see cref="IParameterShardGrain.GetParameters"/> then returns for the bucket: a plain all-reduce (sum) through the same reduce-scatter /
     /// all-gather path, which the all-reduce benchmark measures and verifies.
     /// </summary>
     Sum = 1,

@@ -134,6 +134,7 @@ internal sealed partial class ParameterShardGrain(CheckpointStore checkpoints, I
         }
 
         // The bytes are taken in this turn, before any await: the next step's pushes may update the slice meanwhile.
+        // (The slice is the value only in Adam mode; a sum-mode bucket has already refused to copy optimizer state.)
         var expAvg = new float[assignment.Length];
         var expAvgSq = new float[assignment.Length];
         foreach (var bucket in _buckets)

@@ -98,6 +98,7 @@ public sealed partial class SiloHost : IHostedService, IAsyncDisposable
             transport.Sum(t => t.BytesReceivedThroughSharedMemory),
             transport.Sum(t => t.ReceivePolls),
             transport.Sum(t => t.ReceivePollsAnswered));
+        // Not a snapshot: a poll answered between the two sums can make ReceivePollsAnswered exceed ReceivePolls by one.
     }
 
     /// <inheritdoc />

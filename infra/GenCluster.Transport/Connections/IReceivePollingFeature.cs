@@ -9,7 +9,10 @@ namespace GenCluster.Transport;
 /// </summary>
 /// <remarks>
 /// Only a gap that was short the last time is polled for: an idle connection (heartbeats, a client that calls once a
-/// minute) sleeps as before and costs nothing, and a burst that ends costs one poll of at most the set time.
+/// minute) sleeps as before and costs nothing, and a burst that ends costs one poll of at most the set time. Bytes that
+/// are already there need no poll. One connection of the process polls at a time: the poll holds up the socket event
+/// thread it runs on (where the silo runs socket completions inline), so this bounds the cost to one such thread and
+/// one core, and other sockets on that thread wait at most the set time.
 /// </remarks>
 internal interface IReceivePollingFeature
 {

@@ -60,6 +60,10 @@ internal sealed class SocketConnection : ConnectionContext, IDirectSendFeature, 
     private bool _lastGapShort = true;
     private TransportStatistics? _pollStatistics;
 
+    // 1 while some connection of this process polls: one at a time, so polling holds up at most one socket event thread
+    // (the others keep serving their sockets) and never burns more than one core.
+    private static int s_polling;
+
     /// <param name="socket">A connected socket, owned by this connection from now on.</param>
     /// <param name="options">Buffer limits.</param>
     /// <param name="kind">Which side opened it (<c>client</c> or <c>server</c>), the prefix of its id in logs.</param>
@@ -177,11 +181,14 @@ internal sealed class SocketConnection : ConnectionContext, IDirectSendFeature, 
         try
         {
             int size = ReceiveBufferSize;
+
+            // A read that filled its buffer left more bytes waiting: the next one needs no poll.
+            bool filled = false;
             while (true)
             {
                 var memory = output.GetMemory(size);
                 long pollTicks = Volatile.Read(ref _pollTicks), waitStarted = pollTicks > 0 ? Stopwatch.GetTimestamp() : 0;
-                if (pollTicks > 0 && _lastGapShort)
+                if (pollTicks > 0 && _lastGapShort && !filled)
                 {
                     PollForBytes(waitStarted + pollTicks);
                 }
@@ -198,7 +205,8 @@ internal sealed class SocketConnection : ConnectionContext, IDirectSendFeature, 
                     break;
                 }
 
-                size = received == memory.Length ? Math.Min(size * 2, MaxReceiveBufferSize) : ReceiveBufferSize;
+                filled = received == memory.Length;
+                size = filled ? Math.Min(size * 2, MaxReceiveBufferSize) : ReceiveBufferSize;
 
                 output.Advance(received);
                 // The frame reader runs inline in this flush; what its handlers send (replies, say) goes out when it
@@ -257,13 +265,26 @@ internal sealed class SocketConnection : ConnectionContext, IDirectSendFeature, 
     // fewer cores than runnable threads, the thread that will send the awaited bytes may need this core.
     private void PollForBytes(long deadline)
     {
-        bool answered;
-        while (!(answered = _socket.Available > 0) && Stopwatch.GetTimestamp() < deadline)
+        if (_socket.Available > 0 || Interlocked.CompareExchange(ref s_polling, 1, 0) != 0)
         {
-            Thread.Yield();
+            return; // bytes are there already, or another connection polls
         }
 
-        Volatile.Read(ref _pollStatistics)?.OnReceivePolled(answered);
+        try
+        {
+            bool answered;
+            do
+            {
+                Thread.Yield();
+            }
+            while (!(answered = _socket.Available > 0) && Stopwatch.GetTimestamp() < deadline);
+
+            Volatile.Read(ref _pollStatistics)?.OnReceivePolled(answered);
+        }
+        finally
+        {
+            Volatile.Write(ref s_polling, 0);
+        }
     }
 
     /// <inheritdoc />

@@ -138,6 +138,27 @@ public sealed class BucketReductionTests
     }
 
     [Fact]
+    public async Task While_a_step_is_partly_summed_or_after_it_was_aborted_a_sum_mode_bucket_keeps_the_last_complete_sum()
+    {
+        var slice = new float[3];
+        var bucket = new BucketReduction(0, offset: 0, length: 3, worldSize: 3, Optimizer, firstStep: 0, ShardUpdate.Sum);
+        await Task.WhenAll(bucket.Add(0, 0, new float[] { 1, 2, 3 }, slice), bucket.Add(0, 1, new float[] { 1, 1, 1 }, slice), bucket.Add(0, 2, new float[] { 0, 0, 1 }, slice));
+        var values = new float[3];
+
+        // Step 1: ranks 0 and 1 are summed into the other answer buffer; rank 2 has not arrived.
+        var pending = bucket.Add(1, 0, new float[] { 50, 50, 50 }, slice);
+        var second = bucket.Add(1, 1, new float[] { 50, 50, 50 }, slice);
+        bucket.CopyValues(slice, values);
+        values.Should().Equal(2, 3, 5);
+
+        bucket.Abort(new InvalidOperationException("test abort"));
+        await FluentActions.Awaiting(() => pending).Should().ThrowAsync<InvalidOperationException>();
+        await FluentActions.Awaiting(() => second).Should().ThrowAsync<InvalidOperationException>();
+        bucket.CopyValues(slice, values);
+        values.Should().Equal(2, 3, 5);
+    }
+
+    [Fact]
     public void Before_its_first_step_a_sum_mode_bucket_has_the_slice_values()
     {
         var slice = new float[] { 1, 2, 3, 4 };
