@@ -71,8 +71,9 @@ public sealed class TransportOptions
     /// How long the receive loop of a connection between two silos polls its socket for the next bytes before it sleeps
     /// until the kernel wakes it, when the connection's last bytes followed a gap no longer than this. Waking a sleeping
     /// thread costs tens of microseconds per message on a virtual machine, more than a grain call's own work; polling
-    /// costs at most this much CPU at the end of each burst of messages, and idle connections do not poll. Default
-    /// 200 µs; <see cref="TimeSpan.Zero"/> turns polling off. Client connections never poll.
+    /// costs at most this much CPU at the end of each burst of messages, idle connections do not poll, and one connection
+    /// of a process polls at a time (it holds up the socket event thread it runs on). Default 200 µs;
+    /// <see cref="TimeSpan.Zero"/> turns polling off. Client connections never poll.
     /// </summary>
     public TimeSpan SiloReceivePolling { get; set; } = TimeSpan.FromMicroseconds(200);
 
