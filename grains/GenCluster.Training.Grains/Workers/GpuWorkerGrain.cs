@@ -26,6 +26,7 @@ internal sealed partial class GpuWorkerGrain(
     private readonly bool _sendDuringBackward = options.Value.SendBucketsDuringBackward;
     private readonly bool _realHalfAheadEnabled = options.Value.RunRealHalfAhead;
     private readonly string _activationId = Guid.NewGuid().ToString("N");
+    private readonly GradientPayloads _gradientPayloads = new();
     private WorkerAssignment? _assignment;
     private DeviceComputeThread? _device;
     private WorkerReplica? _replica;
@@ -220,9 +221,10 @@ internal sealed partial class GpuWorkerGrain(
                 }
 
                 // Here, not on the compute thread, which may still be in backward: the bucket's gradients are final.
-                var gradients = replica.CopyGradients(role, bucket.Offset, bucket.Length);
+                var gradients = _gradientPayloads.Rent(role, bucket);
+                replica.CopyGradients(role, bucket.Offset, gradients);
                 traffic.BytesSent += (long)gradients.Length * sizeof(float);
-                pushes.Add(WithinWindow(PushAndApply(new GradientBucket(experiment, role, step, bucket.Bucket, bucket.Shard, rank, gradients), bucket, traffic, pass), window, failed));
+                pushes.Add(WithinWindow(PushAndApply(new GradientBucket(experiment, role, step, bucket.Bucket, bucket.Shard, rank, gradients), gradients, bucket, traffic, pass), window, failed));
             }
         }
         catch
@@ -281,7 +283,7 @@ internal sealed partial class GpuWorkerGrain(
         }
     }
 
-    private async Task PushAndApply(GradientBucket gradients, BucketSlice bucket, StepTraffic traffic, Task pass)
+    private async Task PushAndApply(GradientBucket gradients, float[] payload, BucketSlice bucket, StepTraffic traffic, Task pass)
     {
         // A view over the reply frame, written straight into the parameter buffer, then given back (no array in between).
         TensorView<float> updated;
@@ -294,6 +296,8 @@ internal sealed partial class GpuWorkerGrain(
             throw new InvalidOperationException(
                 $"rank {gradients.Rank}: {gradients.Role} bucket {bucket.Bucket} of shard {ShardKey(gradients.Role, bucket.Shard)}, step {gradients.Step}: {e.Message}", e);
         }
+
+        _gradientPayloads.Return(gradients.Role, bucket, payload);
 
         using (updated)
         {

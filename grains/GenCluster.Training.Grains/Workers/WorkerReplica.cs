@@ -123,12 +123,12 @@ internal sealed class WorkerReplica : IDisposable
     public GeneratorPhase GeneratorBackward(Action<int>? gradientReady = null) => _step.GeneratorBackward(gradientReady);
 
     /// <summary>
-    /// A copy of <paramref name="role"/>'s gradients in [offset, offset+length): the payload of one bucket. May run on any
-    /// thread once those gradients are final, even while the compute thread is still in backward: it only reads memory
-    /// that backward no longer writes.
+    /// Copies <paramref name="role"/>'s gradients from <paramref name="offset"/> into all of <paramref name="destination"/>:
+    /// the payload of one bucket. May run on any thread once those gradients are final, even while the compute thread is
+    /// still in backward: it only reads memory that backward no longer writes.
     /// </summary>
-    public float[] CopyGradients(ModelRole role, long offset, int length) =>
-        Buffer(role).GradientSpan.Slice(checked((int)offset), length).ToArray();
+    public void CopyGradients(ModelRole role, long offset, Span<float> destination) =>
+        Buffer(role).GradientSpan.Slice(checked((int)offset), destination.Length).CopyTo(destination);
 
     /// <summary>A copy of <paramref name="role"/>'s parameters in [offset, offset+length).</summary>
     public float[] CopyParameters(ModelRole role, long offset, int length) =>

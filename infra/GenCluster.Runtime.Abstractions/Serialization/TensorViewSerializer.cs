@@ -8,7 +8,7 @@ namespace GenCluster.Runtime.Serialization;
 /// in-silo callee may read in place); a received view is copied, because its frame is given back after the call.
 /// Reading: inside a <see cref="TensorViewScope"/> (a grain call's arguments) the view reads the received bytes in place;
 /// outside one (a result) it takes over a pooled frame's release (valid until disposed), takes a handed-over array, or
-/// copies.
+/// copies (into a pooled array for 64 KiB or more, also valid until disposed).
 /// </summary>
 internal sealed class TensorViewSerializer<T> : IMessagePackSerializer<TensorView<T>>
     where T : unmanaged
@@ -77,7 +77,16 @@ internal sealed class TensorViewSerializer<T> : IMessagePackSerializer<TensorVie
         }
 
         // Memory someone else may change or reuse (a reply sent by reference within the silo), or several segments: a
-        // copy of its own.
+        // copy of its own. A large one goes into a pooled array that disposing the view gives back, because a training
+        // step receives the same megabytes every step and fresh ones cost a page fault per 4 KiB.
+        int byteCount = checked((int)tensor.Data.Length);
+        if (byteCount >= MessagePackWriter.MinimumReferenceSize)
+        {
+            var pooled = LargeBufferPool.Rent(byteCount);
+            tensor.CopyRawTo(pooled.AsSpan(0, byteCount));
+            return new TensorView<T>(pooled.AsMemory(0, byteCount), shape, new TensorViewLease(() => LargeBufferPool.Return(pooled), ownedByHolder: true));
+        }
+
         var copy = GC.AllocateUninitializedArray<T>(checked((int)tensor.ElementCount));
         tensor.CopyRawTo(System.Runtime.InteropServices.MemoryMarshal.AsBytes(copy.AsSpan()));
         return TensorView.Owning(copy, shape);

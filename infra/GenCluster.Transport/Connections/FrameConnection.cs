@@ -547,7 +547,7 @@ internal sealed partial class FrameConnection : IFrameConnection
 
                 // The receiver gives the array back (OwnedBytes.Release) once nothing refers to the frame any more; one
                 // that never does leaves it to the GC.
-                payload = new ReadOnlySequence<byte>(new OwnedBytes(assembly, _assemblyLength, FrameBufferPool.Return).Memory);
+                payload = new ReadOnlySequence<byte>(new OwnedBytes(assembly, _assemblyLength, LargeBufferPool.Return).Memory);
                 _frames.CompleteAssembledFrame(payload);
                 return true;
             }
@@ -587,7 +587,7 @@ internal sealed partial class FrameConnection : IFrameConnection
             if (_frames.TryReadLength(buffer, out int length) && length >= AssembleThreshold)
             {
                 // A pooled array: fresh megabytes cost page faults and zeroing in the kernel on first touch.
-                _assembly = FrameBufferPool.Rent(length);
+                _assembly = LargeBufferPool.Rent(length);
                 _assemblyLength = length;
                 _assembled = 0;
                 buffer = buffer.Slice(MessagePackFrame.HeaderSize);

@@ -110,6 +110,26 @@ public sealed class TensorViewSerializerTests
     }
 
     [Fact]
+    public void Outside_a_scope_a_large_copy_lies_in_a_pooled_array_that_disposing_gives_back()
+    {
+        // A size no other test uses, so the shared pool's other arrays do not fit it.
+        var values = Enumerable.Range(0, 333_331).Select(i => (float)i).ToArray();
+        var encoded = MessagePackSerializer.Serialize(values);
+
+        var view = MessagePackSerializer.Deserialize<TensorView<float>>(encoded.AsMemory());
+        encoded.AsSpan().Clear();
+        view.ToArray().Should().Equal(values, "a copy, not the caller's memory");
+        ref readonly byte copy = ref System.Runtime.InteropServices.MemoryMarshal.GetReference(view.Bytes);
+        view.Dispose();
+
+        view.IsValid.Should().BeFalse("its array may now hold another message");
+        var rented = LargeBufferPool.Rent(values.Length * sizeof(float));
+        System.Runtime.CompilerServices.Unsafe.AreSame(ref System.Runtime.CompilerServices.Unsafe.AsRef(in copy), ref rented[0])
+            .Should().BeTrue("the copy's array went back to the pool");
+        LargeBufferPool.Return(rented);
+    }
+
+    [Fact]
     public void A_lent_view_is_shared_with_an_in_silo_callee_of_a_two_way_call_and_copied_for_a_one_way_call()
     {
         var values = Enumerable.Range(0, 50_000).Select(i => (float)i).ToArray();

@@ -1,35 +1,33 @@
-using GenCluster.MessagePack;
-
-namespace GenCluster.Transport.Tests;
+namespace GenCluster.MessagePack.Tests;
 
 /// <summary>
-/// Large received frames are assembled into pooled arrays; an array goes back to the pool only when its frame is
+/// Large buffers (received frames) come from a shared pool; an array goes back to the pool only when its frame is
 /// released, once, and is not handed out again before that.
 /// </summary>
-public sealed class FrameBufferPoolTests
+public sealed class LargeBufferPoolTests
 {
     [Fact]
     public void An_array_is_reused_only_after_its_frame_was_released_and_only_once()
     {
         // A size no other test uses, so the shared pool's other arrays do not fit it.
         const int Length = (5 * 1024 * 1024) + 333;
-        var first = FrameBufferPool.Rent(Length);
-        var frame = new OwnedBytes(first, Length, FrameBufferPool.Return);
+        var first = LargeBufferPool.Rent(Length);
+        var frame = new OwnedBytes(first, Length, LargeBufferPool.Return);
         frame.Memory.Length.Should().Be(Length, "the frame is the bytes in use, not the whole array");
 
-        var whileReferenced = FrameBufferPool.Rent(Length);
+        var whileReferenced = LargeBufferPool.Rent(Length);
         whileReferenced.Should().NotBeSameAs(first, "an unreleased frame's array is not handed out");
 
         OwnedBytes.Release(frame.Memory[10..]); // a slice (a message body) releases the whole frame
         OwnedBytes.Release(frame.Memory);       // and a second release does nothing
-        var afterRelease = FrameBufferPool.Rent(Length);
-        var another = FrameBufferPool.Rent(Length);
+        var afterRelease = LargeBufferPool.Rent(Length);
+        var another = LargeBufferPool.Rent(Length);
 
         afterRelease.Should().BeSameAs(first, "the released array is reused");
         another.Should().NotBeSameAs(first, "a frame released twice was returned once");
-        FrameBufferPool.Return(whileReferenced);
-        FrameBufferPool.Return(another);
-        FrameBufferPool.Return(afterRelease);
+        LargeBufferPool.Return(whileReferenced);
+        LargeBufferPool.Return(another);
+        LargeBufferPool.Return(afterRelease);
     }
 
     [Fact]

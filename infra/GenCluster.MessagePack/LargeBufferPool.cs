@@ -1,16 +1,16 @@
-namespace GenCluster.Transport;
+namespace GenCluster.MessagePack;
 
 /// <summary>
-/// Arrays for large received frames (a tensor's megabytes), reused across frames and connections. A fresh array of
-/// many megabytes costs a page fault and the kernel's zeroing of every page on first touch, and churns the large object
-/// heap; a step of an all-reduce receives the same sizes over and over.
+/// Arrays for a tensor's megabytes (received frames, copies of received tensors), reused across messages, connections
+/// and calls. A fresh array of many megabytes costs a page fault and the kernel's zeroing of every page on first touch,
+/// and churns the large object heap; a training step moves the same sizes over and over.
 /// </summary>
 /// <remarks>
-/// An array comes back only through <see cref="GenCluster.MessagePack.OwnedBytes.Release"/>, which the receiver calls once
-/// nothing refers to the frame any more; frames that are never released are collected as usual. At most
-/// <see cref="MaxRetained"/> arrays and <see cref="MaxRetainedBytes"/> bytes are kept.
+/// Give an array back (<see cref="Return"/>, or through an <see cref="OwnedBytes"/> release) only once nothing refers to
+/// it any more; arrays that are never given back are collected as usual. At most <see cref="MaxRetained"/> arrays and
+/// <see cref="MaxRetainedBytes"/> bytes are kept.
 /// </remarks>
-internal static class FrameBufferPool
+public static class LargeBufferPool
 {
     /// <summary>Most arrays kept.</summary>
     public const int MaxRetained = 16;
