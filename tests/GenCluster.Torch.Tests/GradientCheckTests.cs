@@ -111,6 +111,8 @@ public class GradientCheckTests
             x => F.conv2d(x[0], x[1], x[2], stride: 1, padding: 1, dilation: 2, groups: 2)),
         ["conv_transpose2d"] = new(() => [R(126, 2, 3, 3, 3), R(127, 3, 2, 4, 4), R(128, 2)],
             x => F.conv_transpose2d(x[0], x[1], x[2], stride: 2, padding: 1)),
+        ["conv_transpose2d_1x1_input"] = new(() => [R(190, 3, 4, 1, 1), R(191, 4, 2, 3, 3), R(192, 2)],
+            x => F.conv_transpose2d(x[0], x[1], x[2])),
 
         // Normalisation, embedding, dropout.
         ["batch_norm_train"] = new(() => [R(130, 4, 3, 2, 2), Positive(131, 3), R(132, 3)],

@@ -65,6 +65,42 @@ public class NnFunctionalTests
         y32.Values().ShouldBeClose(expected.Data, 1e-5, 1e-4);
     }
 
+    // A 1×1 input with no padding is a matrix product (a generator's latent projection), computed as one GEMM over the
+    // batch; with padding or output padding it stays libtorch's kernel. Both must be the transposed convolution.
+    [Theory]
+    [InlineData(1, 0, 0, true)]
+    [InlineData(2, 0, 0, true)]
+    [InlineData(1, 0, 0, false)]
+    [InlineData(1, 1, 0, true)]
+    [InlineData(2, 0, 1, true)]
+    public void Conv_transpose2d_of_a_1x1_input_matches_scatter_reference(int stride, int padding, int outputPadding, bool withBias)
+    {
+        using var scope = NewDisposeScope();
+        var x = new Nd(T.Doubles(5 * 6, 21), 5, 6, 1, 1);
+        var w = new Nd(T.Doubles(6 * 4 * 3 * 3, 22), 6, 4, 3, 3);
+        var b = withBias ? T.Doubles(4, 23) : null;
+        var expected = Reference.ConvTranspose2d(x, w, b, stride, padding, outputPadding);
+
+        var y = F.conv_transpose2d(T.F64(x.Data, x.LongShape), T.F64(w.Data, w.LongShape), b is null ? null : T.F64(b), stride, padding, outputPadding);
+        y.ShouldEqual(expected.Data, expected.LongShape, 1e-12);
+
+        var y32 = F.conv_transpose2d(T.F32(x.Data.ToFloats(), x.LongShape), T.F32(w.Data.ToFloats(), w.LongShape), b is null ? null : T.F32(b.ToFloats()), stride, padding, outputPadding);
+        y32.shape.Should().Equal(expected.LongShape);
+        y32.Values().ShouldBeClose(expected.Data, 1e-5, 1e-4);
+    }
+
+    [Fact]
+    public void Conv_transpose2d_of_a_1x1_input_refuses_what_libtorch_refuses()
+    {
+        using var scope = NewDisposeScope();
+        var x = randn([2, 6, 1, 1]);
+        var w = randn([6, 4, 3, 3]);
+
+        FluentActions.Invoking(() => F.conv_transpose2d(x, w, randn([1]))).Should().Throw<TorchException>("a bias must have one value per output channel");
+        FluentActions.Invoking(() => F.conv_transpose2d(randn([2, 5, 1, 1]), w)).Should().Throw<TorchException>("the input has 5 channels, the weight 6");
+        FluentActions.Invoking(() => F.conv_transpose2d(x, w, stride: 0)).Should().Throw<TorchException>("a stride must be positive");
+    }
+
     [Fact]
     public void Conv_transpose2d_dcgan_upsampling_doubles_the_size()
     {

@@ -11,12 +11,45 @@ GCT_EXPORT gct_tensor gct_conv2d(gct_tensor input, gct_tensor weight, gct_tensor
                                  gct::ints(padding, 2), gct::ints(dilation, 2), groups));
 }
 
+namespace {
+
+// A transposed convolution of a 1×1 input (a generator projecting its latent vector, as DCGAN's first layer does) is
+// a matrix product: out[n, c, i, j] = Σ_k x[n, k] · w[k, c, i, j]. libtorch's CPU kernel (slow_conv_transpose2d) runs
+// it sample by sample, a matrix-vector product that reads the whole weight once per sample, in the forward pass and
+// again for each gradient; one GEMM over the batch reads it once. The stride does not matter for a single input
+// position; padding, output padding, dilation and groups do, so those keep libtorch's kernel, as do other devices.
+// Anything libtorch would refuse (a bad stride, a bias of the wrong size) also goes to libtorch, for its error.
+bool is_projection(const at::Tensor& x, const at::Tensor& w, const c10::optional<at::Tensor>& bias,
+                   const int64_t* stride, const int64_t* padding, const int64_t* output_padding, int64_t groups,
+                   const int64_t* dilation) {
+    bool bias_fits = !bias.has_value() || !bias->defined() ||
+                     (bias->dim() == 1 && w.dim() == 4 && bias->size(0) == w.size(1) &&
+                      bias->scalar_type() == w.scalar_type() && bias->device().is_cpu());
+    return x.device().is_cpu() && w.device().is_cpu() && x.dim() == 4 && w.dim() == 4 && x.size(2) == 1 &&
+           x.size(3) == 1 && x.size(1) == w.size(0) && x.scalar_type() == w.scalar_type() && bias_fits &&
+           groups == 1 && stride[0] > 0 && stride[1] > 0 && padding[0] == 0 && padding[1] == 0 &&
+           output_padding[0] == 0 && output_padding[1] == 0 && dilation[0] == 1 && dilation[1] == 1;
+}
+
+at::Tensor projection(const at::Tensor& x, const at::Tensor& w, const c10::optional<at::Tensor>& bias) {
+    auto out = at::mm(x.reshape({x.size(0), x.size(1)}), w.reshape({w.size(0), -1}))
+                   .view({x.size(0), w.size(1), w.size(2), w.size(3)});
+    return bias.has_value() && bias->defined() ? out + bias->view({1, -1, 1, 1}) : out;
+}
+
+}  // namespace
+
 GCT_EXPORT gct_tensor gct_conv_transpose2d(gct_tensor input, gct_tensor weight, gct_tensor bias, const int64_t* stride,
                                            const int64_t* padding, const int64_t* output_padding, int64_t groups,
                                            const int64_t* dilation) {
-    GCT_TENSOR(return at::conv_transpose2d(gct::T(input), gct::T(weight), gct::opt(bias), gct::ints(stride, 2),
-                                           gct::ints(padding, 2), gct::ints(output_padding, 2), groups,
-                                           gct::ints(dilation, 2)));
+    GCT_TENSOR(
+        auto& x = gct::T(input);
+        auto& w = gct::T(weight);
+        auto b = gct::opt(bias);
+        if (is_projection(x, w, b, stride, padding, output_padding, groups, dilation)) return projection(x, w, b);
+        return at::conv_transpose2d(x, w, b, gct::ints(stride, 2), gct::ints(padding, 2),
+                                    gct::ints(output_padding, 2), groups, gct::ints(dilation, 2));
+    );
 }
 
 GCT_EXPORT gct_tensor gct_batch_norm(gct_tensor input, gct_tensor weight, gct_tensor bias, gct_tensor running_mean,
