@@ -101,6 +101,39 @@ public class NnFunctionalTests
         FluentActions.Invoking(() => F.conv_transpose2d(x, w, stride: 0)).Should().Throw<TorchException>("a stride must be positive");
     }
 
+    // float32 transposed convolutions with 16 or more output channels per group go through oneDNN's convolution
+    // backward (forward) and its double backward (gradients); float64 stays libtorch's own kernel. The two must agree.
+    [Theory]
+    [InlineData(2, 1, 0, 1, 1)] // DCGAN's upsampling
+    [InlineData(2, 1, 1, 1, 1)]
+    [InlineData(1, 0, 0, 1, 1)]
+    [InlineData(3, 2, 2, 1, 1)]
+    [InlineData(2, 1, 0, 2, 1)]
+    [InlineData(2, 0, 1, 1, 2)]
+    public void Conv_transpose2d_in_float32_matches_the_float64_kernel_with_gradients(int stride, int padding, int outputPadding, int dilation, int groups)
+    {
+        using var scope = NewDisposeScope();
+        var (n, cin, cout, k, hw) = (3, 4 * groups, 16 * groups, 3, 5);
+        var x64 = randn([n, cin, hw, hw], float64).requires_grad_();
+        var w64 = randn([cin, cout / groups, k, k], float64).mul(0.2).detach().requires_grad_();
+        var b64 = randn([cout], float64).requires_grad_();
+        var x32 = x64.detach().to(float32).requires_grad_();
+        var w32 = w64.detach().to(float32).requires_grad_();
+        var b32 = b64.detach().to(float32).requires_grad_();
+
+        var y64 = F.conv_transpose2d(x64, w64, b64, stride, padding, outputPadding, groups, dilation);
+        var y32 = F.conv_transpose2d(x32, w32, b32, stride, padding, outputPadding, groups, dilation);
+        var weights = randn(y64.shape, float64);
+        y64.mul(weights).sum().backward();
+        y32.mul(weights.to(float32)).sum().backward();
+
+        y32.shape.Should().Equal(y64.shape);
+        y32.Values().ShouldBeClose(y64.Values(), 1e-4, 1e-4, "the output");
+        x32.grad!.Values().ShouldBeClose(x64.grad!.Values(), 1e-4, 1e-4, "the input's gradient");
+        w32.grad!.Values().ShouldBeClose(w64.grad!.Values(), 1e-4, 1e-4, "the weight's gradient");
+        b32.grad!.Values().ShouldBeClose(b64.grad!.Values(), 1e-4, 1e-4, "the bias's gradient");
+    }
+
     [Fact]
     public void Conv_transpose2d_dcgan_upsampling_doubles_the_size()
     {

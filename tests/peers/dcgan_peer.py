@@ -1,7 +1,9 @@
 """PyTorch reference peer for GenCluster's DCGAN (28x28 variant of pytorch/examples dcgan/main.py).
 
-  interop DIR [--steps N]   load init_G/init_D/inputs.safetensors from DIR, train N steps on the
-                             given batches and noise, write losses.json and final_G/final_D.safetensors
+  interop DIR [--steps N] [--gencluster-kernels]
+                            load init_G/init_D/inputs.safetensors from DIR, train N steps on the
+                             given batches and noise, write losses.json and final_G/final_D.safetensors;
+                             --gencluster-kernels: G's transposed convolutions as GenCluster's shim computes them
   bench [--steps N ...]     time GAN steps on random data; print one JSON line with per-step times
 
 Run with Debian's /usr/bin/python3 (python3-torch).
@@ -99,6 +101,34 @@ class GanStep:
         return (errD_real + errD_fake).item(), errG.item()
 
 
+def transposed_as_gencluster(model):
+    """Makes every ConvTranspose2d of model compute as GenCluster's libtorch shim does (infra/GenCluster.Torch/native/
+    src/nn.cpp): a 1x1 input as one matrix product over the batch, and a float32 one with 16 or more output channels per
+    group as the input gradient of a convolution (oneDNN), instead of libtorch 1.13's per-sample slow_conv_transpose2d.
+    The same parameters, the same results up to rounding."""
+    for module in model.modules():
+        if isinstance(module, nn.ConvTranspose2d):
+            _compute_as_gencluster(module)
+
+
+def _compute_as_gencluster(module):
+    plain = module.forward
+
+    def forward(x):
+        w, s, p, op, d, g = module.weight, module.stride, module.padding, module.output_padding, module.dilation, module.groups
+        if x.dim() == 4 and x.shape[2:] == (1, 1) and g == 1 and p == (0, 0) and op == (0, 0) and d == (1, 1):
+            y = torch.mm(x.reshape(x.size(0), -1), w.reshape(w.size(0), -1)).view(x.size(0), *w.shape[1:])
+        elif x.dtype == torch.float32 and x.dim() == 4 and w.size(1) >= 16 and all(o < st for o, st in zip(op, s)):
+            size = [x.size(0), w.size(1) * g] + [(x.size(2 + i) - 1) * s[i] - 2 * p[i] + d[i] * (w.size(2 + i) - 1) + op[i] + 1 for i in range(2)]
+            shape = x.new_empty(1).expand(size)
+            y = torch.ops.aten.convolution_backward(x, shape, w, None, s, p, d, False, [0, 0], g, [True, False, False])[0]
+        else:
+            return plain(x)
+        return y if module.bias is None else y + module.bias.view(1, -1, 1, 1)
+
+    module.forward = forward
+
+
 def interop(args):
     torch.set_num_threads(args.threads)
     netG, netD = Generator(), Discriminator()
@@ -106,6 +136,8 @@ def interop(args):
     d_state, _ = safetensors_io.load(os.path.join(args.dir, "init_D.safetensors"))
     netG.load_state_dict(g_state)
     netD.load_state_dict(d_state)
+    if args.gencluster_kernels:
+        transposed_as_gencluster(netG)
     inputs, _ = safetensors_io.load(os.path.join(args.dir, "inputs.safetensors"))
     step = GanStep(netG, netD)
     losses = []
@@ -146,6 +178,7 @@ def main():
     p.add_argument("dir")
     p.add_argument("--steps", type=int, default=10)
     p.add_argument("--threads", type=int, default=1)
+    p.add_argument("--gencluster-kernels", action="store_true")
     p = sub.add_parser("bench")
     p.add_argument("--steps", type=int, default=30)
     p.add_argument("--warmup", type=int, default=5)

@@ -1,12 +1,15 @@
 """PyTorch DDP peer for GenCluster's end-to-end benchmark: the DCGAN of dcgan_peer.py trained data-parallel.
 
-  ddp_peer.py [--world 2] [--batch 32 per rank] [--warmup N] [--steps N] [--threads 1] [--data DIR]
+  ddp_peer.py [--world 2] [--batch 32 per rank] [--warmup N] [--steps N] [--threads 1] [--data DIR] [--gencluster-kernels]
 
 W processes (torch.multiprocessing, spawn) join a gloo process group on 127.0.0.1; G and D are wrapped in
 DistributedDataParallel (gradients all-reduced in buckets during backward, overlapping it; BatchNorm buffers not
 broadcast, as GenCluster's workers keep their own). Each rank trains on its own Fashion-MNIST batches. A step is one D
 update (real and fake backward, one gradient all-reduce) and one G update (D's gradients from it are not all-reduced).
 Prints one JSON line: the slowest rank's seconds per step after the warm-up.
+
+--gencluster-kernels computes G's transposed convolutions as GenCluster's libtorch shim does (see
+dcgan_peer.transposed_as_gencluster). It isolates what the runtime costs from what the kernels gain.
 
 Run with Debian's /usr/bin/python3 (python3-torch).
 """
@@ -26,7 +29,7 @@ import torch.nn as nn
 from torch.nn.parallel import DistributedDataParallel as DDP
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from dcgan_peer import Discriminator, Generator, weights_init  # noqa: E402
+from dcgan_peer import Discriminator, Generator, transposed_as_gencluster, weights_init  # noqa: E402
 
 
 def load_images(directory):
@@ -46,6 +49,8 @@ def run(rank, world, port, args, out):
     netG, netD = Generator(), Discriminator()
     netG.apply(weights_init)
     netD.apply(weights_init)
+    if args.gencluster_kernels:
+        transposed_as_gencluster(netG)
     netG = DDP(netG, broadcast_buffers=False)
     netD = DDP(netD, broadcast_buffers=False)
     criterion = nn.BCEWithLogitsLoss()
@@ -79,7 +84,7 @@ def run(rank, world, port, args, out):
     times = torch.tensor(seconds, dtype=torch.float64)
     dist.all_reduce(times, op=dist.ReduceOp.MAX)
     if rank == 0:
-        out.put({"peer": "ddp-gloo", "torch": torch.__version__, "world": world, "batch_per_rank": b,
+        out.put({"peer": "ddp-gloo", "gencluster_kernels": args.gencluster_kernels, "torch": torch.__version__, "world": world, "batch_per_rank": b,
                  "threads": torch.get_num_threads(), "seconds": times.tolist(), "final_g_loss": loss})
     dist.barrier()
     dist.destroy_process_group()
@@ -98,6 +103,7 @@ def main():
     parser.add_argument("--warmup", type=int, default=5)
     parser.add_argument("--steps", type=int, default=30)
     parser.add_argument("--threads", type=int, default=1)
+    parser.add_argument("--gencluster-kernels", action="store_true")
     parser.add_argument("--data", default=os.environ.get("GENCLUSTER_FASHION_MNIST_DIR", "/usr/share/datasets/fashion-mnist"))
     args = parser.parse_args()
     os.environ.setdefault("GLOO_SOCKET_IFNAME", "lo")

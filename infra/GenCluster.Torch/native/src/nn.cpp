@@ -37,6 +37,55 @@ at::Tensor projection(const at::Tensor& x, const at::Tensor& w, const c10::optio
     return bias.has_value() && bias->defined() ? out + bias->view({1, -1, 1, 1}) : out;
 }
 
+// Below this many output channels per group a transposed convolution keeps libtorch's kernel: oneDNN's backward-data
+// kernel was 11× slower on DCGAN's last layer (128 → 1 channel, 14² → 28²) and 1.2× faster on the one before it
+// (256 → 128, 7² → 14²) at batch 32 on one core (docs/PERFORMANCE.md, session 8).
+constexpr int64_t kMinOneDnnOutputChannels = 16;
+
+// A transposed convolution is the gradient of a convolution with respect to its input, which libtorch 1.13 computes
+// with oneDNN (mkldnn) on CPU, while its own transposed kernel (slow_conv_transpose2d) loops over the samples. So
+// float32 CPU transposed convolutions go through convolution_backward; autograd differentiates it (its double
+// backward is a convolution and a weight gradient, again through oneDNN). Only where a convolution of the output's
+// size gives back exactly the input's size: an output padding below the stride.
+bool through_convolution_backward(const at::Tensor& x, const at::Tensor& w, const c10::optional<at::Tensor>& bias,
+                                  const int64_t* stride, const int64_t* padding, const int64_t* output_padding,
+                                  int64_t groups, const int64_t* dilation) {
+    if (!at::hasMKLDNN() || !at::globalContext().userEnabledMkldnn() || !x.device().is_cpu() ||
+        !w.device().is_cpu() || x.scalar_type() != at::kFloat || w.scalar_type() != at::kFloat || x.dim() != 4 ||
+        w.dim() != 4 || groups < 1 || x.size(1) != w.size(0) || w.size(0) % groups != 0 ||
+        w.size(1) < kMinOneDnnOutputChannels) {
+        return false;
+    }
+    for (int i = 0; i < 2; i++) {
+        if (stride[i] < 1 || dilation[i] < 1 || padding[i] < 0 || output_padding[i] < 0 || output_padding[i] >= stride[i]) {
+            return false;
+        }
+    }
+    bool bias_fits = !bias.has_value() || !bias->defined() ||
+                     (bias->dim() == 1 && bias->size(0) == w.size(1) * groups && bias->scalar_type() == at::kFloat &&
+                      bias->device().is_cpu());
+    return bias_fits;
+}
+
+at::Tensor transposed_through_convolution_backward(const at::Tensor& x, const at::Tensor& w,
+                                                   const c10::optional<at::Tensor>& bias, const int64_t* stride,
+                                                   const int64_t* padding, const int64_t* output_padding,
+                                                   int64_t groups, const int64_t* dilation) {
+    int64_t size[4] = {x.size(0), w.size(1) * groups, 0, 0};
+    for (int i = 0; i < 2; i++) {
+        size[2 + i] = (x.size(2 + i) - 1) * stride[i] - 2 * padding[i] + dilation[i] * (w.size(2 + i) - 1) +
+                      output_padding[i] + 1;
+        if (size[2 + i] < 1) throw std::invalid_argument("conv_transpose2d: the output would be empty");
+    }
+    // convolution_backward reads only the sizes of the convolution's input; one element stands for all of them.
+    auto input_shape = at::empty({1}, x.options()).expand(at::IntArrayRef(size, 4));
+    int64_t no_output_padding[2] = {0, 0};
+    auto out = std::get<0>(at::convolution_backward(
+        x, input_shape, w, c10::nullopt, gct::ints(stride, 2), gct::ints(padding, 2), gct::ints(dilation, 2),
+        /*transposed=*/false, at::IntArrayRef(no_output_padding, 2), groups, {true, false, false}));
+    return bias.has_value() && bias->defined() ? out + bias->view({1, -1, 1, 1}) : out;
+}
+
 }  // namespace
 
 GCT_EXPORT gct_tensor gct_conv_transpose2d(gct_tensor input, gct_tensor weight, gct_tensor bias, const int64_t* stride,
@@ -47,6 +96,9 @@ GCT_EXPORT gct_tensor gct_conv_transpose2d(gct_tensor input, gct_tensor weight, 
         auto& w = gct::T(weight);
         auto b = gct::opt(bias);
         if (is_projection(x, w, b, stride, padding, output_padding, groups, dilation)) return projection(x, w, b);
+        if (through_convolution_backward(x, w, b, stride, padding, output_padding, groups, dilation)) {
+            return transposed_through_convolution_backward(x, w, b, stride, padding, output_padding, groups, dilation);
+        }
         return at::conv_transpose2d(x, w, b, gct::ints(stride, 2), gct::ints(padding, 2),
                                     gct::ints(output_padding, 2), groups, gct::ints(dilation, 2));
     );
