@@ -10,7 +10,7 @@ namespace GenCluster.MessagePack;
 /// it any more; arrays that are never given back are collected as usual. At most <see cref="MaxRetained"/> arrays and
 /// <see cref="MaxRetainedBytes"/> bytes are kept.
 /// </remarks>
-public static class LargeBufferPool
+internal static class LargeBufferPool
 {
     /// <summary>Most arrays kept.</summary>
     public const int MaxRetained = 16;
@@ -56,6 +56,7 @@ public static class LargeBufferPool
     }
 
     /// <summary>Keeps <paramref name="array"/> for a later <see cref="Rent"/>, unless the pool is full.</summary>
+    /// <remarks>Give an array back once only: twice would hand it to two renters.</remarks>
     public static void Return(byte[] array)
     {
         lock (Gate)
@@ -65,6 +66,16 @@ public static class LargeBufferPool
                 Retained.Add(array);
                 s_retainedBytes += array.Length;
             }
+        }
+    }
+
+    /// <summary>Forgets every kept array, so a test can tell which array comes back.</summary>
+    internal static void Clear()
+    {
+        lock (Gate)
+        {
+            Retained.Clear();
+            s_retainedBytes = 0;
         }
     }
 }

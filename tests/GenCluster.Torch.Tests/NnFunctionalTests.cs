@@ -99,6 +99,8 @@ public class NnFunctionalTests
         FluentActions.Invoking(() => F.conv_transpose2d(x, w, randn([1]))).Should().Throw<TorchException>("a bias must have one value per output channel");
         FluentActions.Invoking(() => F.conv_transpose2d(randn([2, 5, 1, 1]), w)).Should().Throw<TorchException>("the input has 5 channels, the weight 6");
         FluentActions.Invoking(() => F.conv_transpose2d(x, w, stride: 0)).Should().Throw<TorchException>("a stride must be positive");
+        // The oneDNN path's size (16 output channels) with an empty kernel.
+        FluentActions.Invoking(() => F.conv_transpose2d(randn([2, 4, 3, 3]), randn([4, 16, 0, 0]))).Should().Throw<TorchException>("a kernel must not be empty");
     }
 
     // float32 transposed convolutions with 16 or more output channels per group go through oneDNN's convolution

@@ -12,12 +12,13 @@ namespace GenCluster.Training.Tests;
 
 /// <summary>
 /// Our DCGAN step against PyTorch (python3-torch) as an independent peer: same initial weights,
-/// same real batch, same noise; the first step's losses against stock PyTorch, and 10 steps' losses and the final state
+/// same real batch, same noise; the first 3 steps' losses against stock PyTorch, and 10 steps' losses and the final state
 /// against PyTorch computing G's transposed convolutions with our shim's kernels.
 /// </summary>
 public sealed class PyTorchInteropTests(ITestOutputHelper output)
 {
     private const int Steps = 10;
+    private const int StockSteps = 3;
     private const int Batch = 64;
     private const double Tolerance = 1e-4;
 
@@ -59,13 +60,17 @@ public sealed class PyTorchInteropTests(ITestOutputHelper output)
         }
 
         // Stock PyTorch computes G's transposed convolutions with another kernel, so the runs drift apart by rounding,
-        // which Adam amplifies (a near-zero gradient element that changes sign moves its parameter by 2·lr): the first
-        // step's losses, which every kernel of both forward passes feeds, must agree. Then PyTorch computing them as
+        // which Adam amplifies (a near-zero gradient element that changes sign moves its parameter by 2·lr; D's loss
+        // differed by 4e-4 at step 5). The first StockSteps steps must agree: from step 1 on their losses depend on
+        // step 0's gradients of G and D, through every kernel. Then PyTorch computing the transposed convolutions as
         // our shim does (--gencluster-kernels) must agree on every step and the final state.
-        var stock = RunPeer(dir, steps: 1, ourKernels: false);
-        output.WriteLine($"step 0 against stock PyTorch: D {ours[0].D:F6} vs {stock[0].D:F6}, G {ours[0].G:F6} vs {stock[0].G:F6}");
-        RelativeDifference(ours[0].D, stock[0].D).Should().BeLessThan(Tolerance, "D loss at step 0, stock PyTorch");
-        RelativeDifference(ours[0].G, stock[0].G).Should().BeLessThan(Tolerance, "G loss at step 0, stock PyTorch");
+        var stock = RunPeer(dir, StockSteps, ourKernels: false);
+        for (var i = 0; i < StockSteps; i++)
+        {
+            output.WriteLine($"step {i} against stock PyTorch: D {ours[i].D:F6} vs {stock[i].D:F6}, G {ours[i].G:F6} vs {stock[i].G:F6}");
+            RelativeDifference(ours[i].D, stock[i].D).Should().BeLessThan(Tolerance, $"D loss at step {i}, stock PyTorch");
+            RelativeDifference(ours[i].G, stock[i].G).Should().BeLessThan(Tolerance, $"G loss at step {i}, stock PyTorch");
+        }
 
         var theirs = RunPeer(dir, Steps, ourKernels: true);
         for (var i = 0; i < Steps; i++)

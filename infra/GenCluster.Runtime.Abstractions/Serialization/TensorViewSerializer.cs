@@ -77,10 +77,11 @@ internal sealed class TensorViewSerializer<T> : IMessagePackSerializer<TensorVie
         }
 
         // Memory someone else may change or reuse (a reply sent by reference within the silo), or several segments: a
-        // copy of its own. A large one goes into a pooled array that disposing the view gives back, because a training
-        // step receives the same megabytes every step and fresh ones cost a page fault per 4 KiB.
+        // copy of its own. A large result goes into a pooled array that disposing the view gives back, because a
+        // training step receives the same megabytes every step and fresh ones cost a page fault per 4 KiB. (An
+        // argument's view is never disposed by its holder, so it keeps a plain array.)
         int byteCount = checked((int)tensor.Data.Length);
-        if (byteCount >= MessagePackWriter.MinimumReferenceSize)
+        if (byteCount >= MessagePackWriter.MinimumReferenceSize && TensorViewScope.Current is null)
         {
             var pooled = LargeBufferPool.Rent(byteCount);
             tensor.CopyRawTo(pooled.AsSpan(0, byteCount));

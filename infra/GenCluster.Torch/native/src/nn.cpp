@@ -53,7 +53,7 @@ bool through_convolution_backward(const at::Tensor& x, const at::Tensor& w, cons
     if (!at::hasMKLDNN() || !at::globalContext().userEnabledMkldnn() || !x.device().is_cpu() ||
         !w.device().is_cpu() || x.scalar_type() != at::kFloat || w.scalar_type() != at::kFloat || x.dim() != 4 ||
         w.dim() != 4 || groups < 1 || x.size(1) != w.size(0) || w.size(0) % groups != 0 ||
-        w.size(1) < kMinOneDnnOutputChannels) {
+        w.size(1) < kMinOneDnnOutputChannels || w.size(2) < 1 || w.size(3) < 1 || x.size(2) < 1 || x.size(3) < 1) {
         return false;
     }
     for (int i = 0; i < 2; i++) {
@@ -95,12 +95,13 @@ GCT_EXPORT gct_tensor gct_conv_transpose2d(gct_tensor input, gct_tensor weight, 
         auto& x = gct::T(input);
         auto& w = gct::T(weight);
         auto b = gct::opt(bias);
-        if (is_projection(x, w, b, stride, padding, output_padding, groups, dilation)) return projection(x, w, b);
-        if (through_convolution_backward(x, w, b, stride, padding, output_padding, groups, dilation)) {
-            return transposed_through_convolution_backward(x, w, b, stride, padding, output_padding, groups, dilation);
+        // Checked before any fast path reads them.
+        auto s = gct::ints(stride, 2), p = gct::ints(padding, 2), op = gct::ints(output_padding, 2), d = gct::ints(dilation, 2);
+        if (is_projection(x, w, b, s.data(), p.data(), op.data(), groups, d.data())) return projection(x, w, b);
+        if (through_convolution_backward(x, w, b, s.data(), p.data(), op.data(), groups, d.data())) {
+            return transposed_through_convolution_backward(x, w, b, s.data(), p.data(), op.data(), groups, d.data());
         }
-        return at::conv_transpose2d(x, w, b, gct::ints(stride, 2), gct::ints(padding, 2),
-                                    gct::ints(output_padding, 2), groups, gct::ints(dilation, 2));
+        return at::conv_transpose2d(x, w, b, s, p, op, groups, d);
     );
 }
 
