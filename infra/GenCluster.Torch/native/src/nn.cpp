@@ -13,6 +13,17 @@ GCT_EXPORT gct_tensor gct_conv2d(gct_tensor input, gct_tensor weight, gct_tensor
 
 namespace {
 
+// A bias libtorch would accept for `channels` output channels of the weight's dtype, or none.
+bool bias_fits(const c10::optional<at::Tensor>& bias, const at::Tensor& w, int64_t channels) {
+    return !bias.has_value() || !bias->defined() ||
+           (bias->dim() == 1 && bias->size(0) == channels && bias->scalar_type() == w.scalar_type() &&
+            bias->device().is_cpu());
+}
+
+at::Tensor with_bias(at::Tensor out, const c10::optional<at::Tensor>& bias) {
+    return bias.has_value() && bias->defined() ? out + bias->view({1, -1, 1, 1}) : out;
+}
+
 // A transposed convolution of a 1×1 input (a generator projecting its latent vector, as DCGAN's first layer does) is
 // a matrix product: out[n, c, i, j] = Σ_k x[n, k] · w[k, c, i, j]. libtorch's CPU kernel (slow_conv_transpose2d) runs
 // it sample by sample, a matrix-vector product that reads the whole weight once per sample, in the forward pass and
@@ -20,21 +31,18 @@ namespace {
 // position; padding, output padding, dilation and groups do, so those keep libtorch's kernel, as do other devices.
 // Anything libtorch would refuse (a bad stride, a bias of the wrong size) also goes to libtorch, for its error.
 bool is_projection(const at::Tensor& x, const at::Tensor& w, const c10::optional<at::Tensor>& bias,
-                   const int64_t* stride, const int64_t* padding, const int64_t* output_padding, int64_t groups,
-                   const int64_t* dilation) {
-    bool bias_fits = !bias.has_value() || !bias->defined() ||
-                     (bias->dim() == 1 && w.dim() == 4 && bias->size(0) == w.size(1) &&
-                      bias->scalar_type() == w.scalar_type() && bias->device().is_cpu());
+                   at::IntArrayRef stride, at::IntArrayRef padding, at::IntArrayRef output_padding, int64_t groups,
+                   at::IntArrayRef dilation) {
     return x.device().is_cpu() && w.device().is_cpu() && x.dim() == 4 && w.dim() == 4 && x.size(2) == 1 &&
-           x.size(3) == 1 && x.size(1) == w.size(0) && x.scalar_type() == w.scalar_type() && bias_fits &&
-           groups == 1 && stride[0] > 0 && stride[1] > 0 && padding[0] == 0 && padding[1] == 0 &&
-           output_padding[0] == 0 && output_padding[1] == 0 && dilation[0] == 1 && dilation[1] == 1;
+           x.size(3) == 1 && x.size(1) == w.size(0) && x.scalar_type() == w.scalar_type() &&
+           bias_fits(bias, w, w.size(1)) && groups == 1 && stride[0] > 0 && stride[1] > 0 && padding[0] == 0 &&
+           padding[1] == 0 && output_padding[0] == 0 && output_padding[1] == 0 && dilation[0] == 1 && dilation[1] == 1;
 }
 
 at::Tensor projection(const at::Tensor& x, const at::Tensor& w, const c10::optional<at::Tensor>& bias) {
-    auto out = at::mm(x.reshape({x.size(0), x.size(1)}), w.reshape({w.size(0), -1}))
-                   .view({x.size(0), w.size(1), w.size(2), w.size(3)});
-    return bias.has_value() && bias->defined() ? out + bias->view({1, -1, 1, 1}) : out;
+    return with_bias(at::mm(x.reshape({x.size(0), x.size(1)}), w.reshape({w.size(0), -1}))
+                         .view({x.size(0), w.size(1), w.size(2), w.size(3)}),
+                     bias);
 }
 
 // Below this many output channels per group a transposed convolution keeps libtorch's kernel: oneDNN's backward-data
@@ -48,8 +56,8 @@ constexpr int64_t kMinOneDnnOutputChannels = 16;
 // backward is a convolution and a weight gradient, again through oneDNN). Only where a convolution of the output's
 // size gives back exactly the input's size: an output padding below the stride.
 bool through_convolution_backward(const at::Tensor& x, const at::Tensor& w, const c10::optional<at::Tensor>& bias,
-                                  const int64_t* stride, const int64_t* padding, const int64_t* output_padding,
-                                  int64_t groups, const int64_t* dilation) {
+                                  at::IntArrayRef stride, at::IntArrayRef padding, at::IntArrayRef output_padding,
+                                  int64_t groups, at::IntArrayRef dilation) {
     if (!at::hasMKLDNN() || !at::globalContext().userEnabledMkldnn() || !x.device().is_cpu() ||
         !w.device().is_cpu() || x.scalar_type() != at::kFloat || w.scalar_type() != at::kFloat || x.dim() != 4 ||
         w.dim() != 4 || groups < 1 || x.size(1) != w.size(0) || w.size(0) % groups != 0 ||
@@ -61,16 +69,13 @@ bool through_convolution_backward(const at::Tensor& x, const at::Tensor& w, cons
             return false;
         }
     }
-    bool bias_fits = !bias.has_value() || !bias->defined() ||
-                     (bias->dim() == 1 && bias->size(0) == w.size(1) * groups && bias->scalar_type() == at::kFloat &&
-                      bias->device().is_cpu());
-    return bias_fits;
+    return bias_fits(bias, w, w.size(1) * groups);
 }
 
 at::Tensor transposed_through_convolution_backward(const at::Tensor& x, const at::Tensor& w,
-                                                   const c10::optional<at::Tensor>& bias, const int64_t* stride,
-                                                   const int64_t* padding, const int64_t* output_padding,
-                                                   int64_t groups, const int64_t* dilation) {
+                                                   const c10::optional<at::Tensor>& bias, at::IntArrayRef stride,
+                                                   at::IntArrayRef padding, at::IntArrayRef output_padding,
+                                                   int64_t groups, at::IntArrayRef dilation) {
     int64_t size[4] = {x.size(0), w.size(1) * groups, 0, 0};
     for (int i = 0; i < 2; i++) {
         size[2 + i] = (x.size(2 + i) - 1) * stride[i] - 2 * padding[i] + dilation[i] * (w.size(2 + i) - 1) +
@@ -80,10 +85,10 @@ at::Tensor transposed_through_convolution_backward(const at::Tensor& x, const at
     // convolution_backward reads only the sizes of the convolution's input; one element stands for all of them.
     auto input_shape = at::empty({1}, x.options()).expand(at::IntArrayRef(size, 4));
     int64_t no_output_padding[2] = {0, 0};
-    auto out = std::get<0>(at::convolution_backward(
-        x, input_shape, w, c10::nullopt, gct::ints(stride, 2), gct::ints(padding, 2), gct::ints(dilation, 2),
-        /*transposed=*/false, at::IntArrayRef(no_output_padding, 2), groups, {true, false, false}));
-    return bias.has_value() && bias->defined() ? out + bias->view({1, -1, 1, 1}) : out;
+    auto out = std::get<0>(at::convolution_backward(x, input_shape, w, c10::nullopt, stride, padding, dilation,
+                                                    /*transposed=*/false, at::IntArrayRef(no_output_padding, 2),
+                                                    groups, {true, false, false}));
+    return with_bias(out, bias);
 }
 
 }  // namespace
@@ -95,11 +100,10 @@ GCT_EXPORT gct_tensor gct_conv_transpose2d(gct_tensor input, gct_tensor weight, 
         auto& x = gct::T(input);
         auto& w = gct::T(weight);
         auto b = gct::opt(bias);
-        // Checked before any fast path reads them.
         auto s = gct::ints(stride, 2), p = gct::ints(padding, 2), op = gct::ints(output_padding, 2), d = gct::ints(dilation, 2);
-        if (is_projection(x, w, b, s.data(), p.data(), op.data(), groups, d.data())) return projection(x, w, b);
-        if (through_convolution_backward(x, w, b, s.data(), p.data(), op.data(), groups, d.data())) {
-            return transposed_through_convolution_backward(x, w, b, s.data(), p.data(), op.data(), groups, d.data());
+        if (is_projection(x, w, b, s, p, op, groups, d)) return projection(x, w, b);
+        if (through_convolution_backward(x, w, b, s, p, op, groups, d)) {
+            return transposed_through_convolution_backward(x, w, b, s, p, op, groups, d);
         }
         return at::conv_transpose2d(x, w, b, s, p, op, groups, d);
     );
